@@ -1,0 +1,1 @@
+"""Settings split by role (write, read) and environment (test, production)."""

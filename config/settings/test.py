@@ -1,0 +1,9 @@
+"""The write role as the test suite runs it."""
+
+import os
+
+os.environ.setdefault("CQRS_NAMESPACE", "test")
+
+from config.settings.write import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,12 @@
+"""URLs of the read role: the v1 read API, health and metrics."""
+
+from django.urls import include, path
+
+from config.health import ReadinessView, healthz
+
+urlpatterns = [
+    path("v1/", include("readapi.urls")),
+    path("healthz", healthz, name="healthz"),
+    path("readyz", ReadinessView.as_view(), name="readyz"),
+    path("", include("django_prometheus.urls")),
+]

@@ -1,0 +1,3 @@
+"""Redis layout of the `stock` read model (see docs/CONTRACTS.md)."""
+
+PROJECTION = "stock"
