@@ -1,0 +1,147 @@
+"""Cost of the transactional outbox on the write path.
+
+Runs `product_create` through its handler (rows + outbox events, one transaction)
+interleaved with the very same inserts without the outbox append (same rows, same
+transaction shape), in a throwaway database, and prints throughput, p50/p99 latency
+and the ratio. Goal: the outbox path keeps at least 0.85x the plain throughput.
+
+    .venv/bin/python bench/outbox_bench.py --n 2000
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import psycopg
+
+REPO = Path(__file__).resolve().parent.parent
+GOAL = 0.85
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=2000, help="creates per variant")
+    parser.add_argument("--warmup", type=int, default=100, help="untimed creates")
+    return parser.parse_args()
+
+
+def admin_dsn(database: str) -> str:
+    return (
+        f"host={os.environ.get('PGHOST', '127.0.0.1')} "
+        f"port={os.environ.get('PGPORT', '54329')} "
+        f"user={os.environ.get('PGUSER', 'cqrs')} "
+        f"password={os.environ.get('PGPASSWORD', 'cqrs')} "
+        f"dbname={database}"
+    )
+
+
+def run_sql(sql: str, *, database: str) -> None:
+    with psycopg.connect(admin_dsn(database), autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def setup_django(database: str) -> None:
+    sys.path.insert(0, str(REPO))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.write"
+    os.environ["PGDATABASE"] = database
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+
+def variants(category_id: int) -> dict[str, Callable[[int], None]]:
+    from django.db import transaction
+
+    from commands.handlers.product import _insert_product, product_create
+    from commands.write_guard import handler_write_scope
+
+    def fields(sku: str) -> dict:
+        return {
+            "sku": sku,
+            "name": f"Bench product {sku}",
+            "category_id": category_id,
+            "price": "19.99",
+            "currency": "EUR",
+            "description": "A product created by the outbox benchmark.",
+            "status": "active",
+            "attributes": {"color": "blue", "weight_g": 250},
+            "initial_stock": 10,
+        }
+
+    def with_outbox(i: int) -> None:
+        product_create(**fields(f"O-{i}"))
+
+    def without_outbox(i: int) -> None:
+        # product_create minus its outbox append: the same rows, one transaction.
+        with transaction.atomic(), handler_write_scope():
+            _insert_product(**fields(f"P-{i}"))
+
+    return {"outbox": with_outbox, "plain": without_outbox}
+
+
+def measure(runs: dict[str, Callable[[int], None]], *, n: int, warmup: int) -> dict:
+    for i in range(warmup):
+        for run in runs.values():
+            run(-1 - i)
+    latencies: dict[str, list[float]] = {name: [] for name in runs}
+    order = list(runs)
+    for i in range(n):
+        # Alternate who goes first so neither variant always gets the warm cache.
+        for name in order if i % 2 == 0 else reversed(order):
+            start = time.perf_counter()
+            runs[name](i)
+            latencies[name].append(time.perf_counter() - start)
+    return latencies
+
+
+def summary(samples: list[float]) -> dict[str, float]:
+    cuts = statistics.quantiles(samples, n=100)
+    return {
+        "throughput": len(samples) / sum(samples),
+        "p50_ms": cuts[49] * 1000,
+        "p99_ms": cuts[98] * 1000,
+    }
+
+
+def report(latencies: dict[str, list[float]]) -> float:
+    stats = {name: summary(samples) for name, samples in latencies.items()}
+    for name, s in stats.items():
+        print(
+            f"{name:>7}: {s['throughput']:8.1f} creates/s   "
+            f"p50 {s['p50_ms']:6.2f} ms   p99 {s['p99_ms']:6.2f} ms"
+        )
+    ratio = stats["outbox"]["throughput"] / stats["plain"]["throughput"]
+    verdict = "meets" if ratio >= GOAL else "misses"
+    print(f"  ratio: {ratio:.3f}x of plain throughput ({verdict} the {GOAL}x goal)")
+    return ratio
+
+
+def main() -> int:
+    args = parse_args()
+    home = os.environ.get("PGDATABASE", "cqrs")
+    database = f"bench_outbox_{os.getpid()}"
+    run_sql(f'CREATE DATABASE "{database}"', database=home)
+    try:
+        setup_django(database)
+        from commands.handlers.category import category_create
+
+        category = category_create(name="Bench", slug=f"bench-{os.getpid()}")
+        print(f"product_create x{args.n} per variant, interleaved ({database})")
+        latencies = measure(variants(category.pk), n=args.n, warmup=args.warmup)
+        report(latencies)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        run_sql(f'DROP DATABASE IF EXISTS "{database}"', database=home)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
