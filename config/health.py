@@ -44,7 +44,7 @@ class ReadinessView(HealthCheckView):
     def get_checks(self):  # type: ignore[no-untyped-def]
         yield OpenSearchCheck()
         yield RedisCheck()
-        if settings.DATABASES:
+        if settings.ROLE == "write":
             yield Database()
 
     async def get(self, request: HttpRequest, *args, **kwargs):  # type: ignore[no-untyped-def]
