@@ -10,3 +10,8 @@ urlpatterns = [
     path("readyz", ReadinessView.as_view(), name="readyz"),
     path("", include("django_prometheus.urls")),
 ]
+
+# Unknown URLs and unexpected failures answer in the API's JSON error shape.
+handler400 = "readapi.errors.bad_request"
+handler404 = "readapi.errors.not_found"
+handler500 = "readapi.errors.server_error"

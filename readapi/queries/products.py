@@ -1,0 +1,155 @@
+"""OpenSearch queries of the `products` read model."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from projections import naming
+from projections.products import schema
+from readapi.queries import clauses
+from readapi.queries.clauses import Clause
+from readapi.queries.search import (
+    KeysetPage,
+    PageRequest,
+    SortKey,
+    aggregate,
+    get_document,
+    keyset_search,
+)
+
+SOURCE = [
+    "id",
+    "sku",
+    "name",
+    "description",
+    "category_id",
+    "category_slug",
+    "category_path",
+    "price",
+    "currency",
+    "status",
+    "available",
+    "in_stock",
+    "units_sold",
+    "attributes",
+    "created_at",
+    "updated_at",
+]
+
+TEXT_FIELDS = ["name^3", "description", "category_names"]
+
+# How each validated filter value narrows the search.
+CLAUSES: dict[str, clauses.ClauseBuilder] = {
+    "search": clauses.text(TEXT_FIELDS),
+    "category": clauses.term("category_path"),
+    "min_price": clauses.range_bound(field="price", bound="gte"),
+    "max_price": clauses.range_bound(field="price", bound="lte"),
+    "status": clauses.term("status"),
+    "in_stock": clauses.term("in_stock"),
+}
+
+ORDERINGS = [
+    "price",
+    "-price",
+    "name",
+    "-name",
+    "created_at",
+    "-created_at",
+    "relevance",
+]
+
+PRICE_BUCKETS = [(None, 10), (10, 25), (25, 50), (50, 100), (100, 250), (250, None)]
+
+# Tombstones stay in the index so stale writes cannot resurrect them; never show them.
+LIVE = Clause(occur="must_not", body={"term": {"deleted": True}})
+
+
+def default_ordering(*, searching: bool) -> str:
+    """Best match first when searching, newest first otherwise."""
+    return "relevance" if searching else "-created_at"
+
+
+def sort_keys(ordering: str) -> list[SortKey]:
+    """The sort of an ordering, ending with the unique `id` tiebreaker."""
+    if ordering == "relevance":
+        return [("_score", "desc"), ("id", "asc")]
+    direction = "desc" if ordering.startswith("-") else "asc"
+    return [(schema.ORDERINGS[ordering.lstrip("-")], direction), ("id", direction)]
+
+
+def search_products(
+    *, filters: Sequence[Clause], ordering: str, page: PageRequest
+) -> KeysetPage:
+    """One keyset page of live products matching `filters`."""
+    return keyset_search(
+        alias=naming.alias(schema.PROJECTION),
+        query=clauses.bool_query(clauses=filters, base=[LIVE]),
+        sort=sort_keys(ordering),
+        page=page,
+        source=SOURCE,
+        snapshot=ordering == "relevance" and clauses.has_text(filters),
+    )
+
+
+def get_product(product_id: int) -> dict[str, Any] | None:
+    """The live product document, or None when absent or deleted."""
+    document = get_document(
+        alias=naming.alias(schema.PROJECTION),
+        doc_id=product_id,
+        source=[*SOURCE, "deleted"],
+    )
+    if document is None or document.pop("deleted", False):
+        return None
+    return document
+
+
+def product_facets(*, filters: Sequence[Clause]) -> dict[str, Any]:
+    """Counts of live products matching `filters` by category, status, stock, price."""
+    result = aggregate(
+        alias=naming.alias(schema.PROJECTION),
+        query=clauses.bool_query(clauses=filters, base=[LIVE]),
+        aggs=_facet_aggregations(),
+    )
+    return {
+        "total": result["total"],
+        "categories": _term_counts(result["categories"]),
+        "status": _term_counts(result["status"]),
+        "availability": [
+            {
+                "value": "in_stock" if bucket["key"] else "out_of_stock",
+                "count": bucket["doc_count"],
+            }
+            for bucket in result["availability"]["buckets"]
+        ],
+        "price": [
+            {
+                "from": bucket.get("from"),
+                "to": bucket.get("to"),
+                "count": bucket["doc_count"],
+            }
+            for bucket in result["price"]["buckets"]
+        ],
+    }
+
+
+def _facet_aggregations() -> dict[str, Any]:
+    ranges = []
+    for low, high in PRICE_BUCKETS:
+        bucket = {}
+        if low is not None:
+            bucket["from"] = low
+        if high is not None:
+            bucket["to"] = high
+        ranges.append(bucket)
+    return {
+        "categories": {"terms": {"field": "category_path", "size": 100}},
+        "status": {"terms": {"field": "status", "size": 10}},
+        "availability": {"terms": {"field": "in_stock", "size": 2}},
+        "price": {"range": {"field": "price", "ranges": ranges}},
+    }
+
+
+def _term_counts(aggregation: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {"value": bucket["key"], "count": bucket["doc_count"]}
+        for bucket in aggregation["buckets"]
+    ]

@@ -1,0 +1,77 @@
+"""The base of every read endpoint: key, scope, quota, parameters, read-your-writes."""
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.utils.cache import patch_vary_headers
+from drf_orjson_renderer.renderers import ORJSONRenderer
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from readapi import consistency
+from readapi.auth import ApiKeyAuthentication, HasScope
+from readapi.filtering import ReadFilterSet
+from readapi.throttling import ApiKeyRateThrottle
+
+
+class JsonOnly(BaseContentNegotiation):
+    """Always JSON, whatever the Accept header says."""
+
+    def select_parser(self, request: Request, parsers: list[Any]) -> Any:
+        return parsers[0] if parsers else None
+
+    def select_renderer(
+        self, request: Request, renderers: list[Any], format_suffix: str | None = None
+    ) -> tuple[Any, str]:
+        return renderers[0], renderers[0].media_type
+
+
+class NoParameters(ReadFilterSet):
+    """Endpoints that take no query parameters: any parameter is a 400."""
+
+
+class ReadView(APIView):
+    """Authenticates the key, checks `required_scope`, counts the quota, validates
+    `filterset_class`, then honours X-Consistency-Token for `projections`."""
+
+    authentication_classes = [ApiKeyAuthentication]
+    permission_classes = [HasScope]
+    throttle_classes = [ApiKeyRateThrottle]
+    renderer_classes = [ORJSONRenderer]
+    content_negotiation_class = JsonOnly
+    metadata_class = None
+
+    required_scope: ClassVar[str]
+    projections: ClassVar[tuple[str, ...]]
+    filterset_class: ClassVar[type[ReadFilterSet]] = NoParameters
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        self.params = self.filterset_class.validate(request.query_params)
+        self.freshness = self._await_consistency(request)
+
+    def finalize_response(
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if 200 <= response.status_code < 300:
+            max_age = int(settings.CQRS.get("READ_MAX_AGE", 2))
+            response["Cache-Control"] = f"private, max-age={max_age}"
+        else:
+            response["Cache-Control"] = "no-store"
+        patch_vary_headers(response, ["Authorization", consistency.HEADER])
+        freshness = getattr(self, "freshness", None)
+        if freshness is not None:
+            response["X-Consistency"] = "fresh" if freshness.fresh else "stale"
+            if not freshness.fresh:
+                response["X-Consistency-Lag"] = str(freshness.lag)
+        return response
+
+    def _await_consistency(self, request: Request) -> consistency.Freshness | None:
+        raw = request.headers.get(consistency.HEADER)
+        if raw is None:
+            return None
+        token = consistency.parse_token(raw)
+        return consistency.await_token(token=token, projections=self.projections)
