@@ -101,6 +101,7 @@ def _answers(url: str) -> bool:
 
 def start_worker(*, env: dict[str, str], log_dir: Path, threads: int = 2) -> Process:
     """Start a real Dramatiq worker process (the same command as the Procfile)."""
-    env = dict(env, DJANGO_SETTINGS_MODULE="config.settings.test")
+    # A 100 ms consumer poll, as in the Procfile, so idle workers pick work up promptly.
+    env = dict(env, DJANGO_SETTINGS_MODULE="config.settings.test", dramatiq_worker_timeout="100")
     args = [sys.executable, "manage.py", "rundramatiq", "--processes", "1", "--threads", str(threads)]
     return Process(args, env=env, log=log_dir / f"worker-{time.monotonic_ns()}.log")

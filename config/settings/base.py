@@ -31,6 +31,19 @@ CQRS = {
     "OPENSEARCH_TIMEOUT": env_float("OPENSEARCH_TIMEOUT", 10.0),
     "REDIS_URL": env_str("REDIS_URL", f"redis://127.0.0.1:{env_int('REDIS_PORT', 63790)}/0"),
     "READ_CONSISTENCY_WAIT": env_float("CQRS_READ_CONSISTENCY_WAIT", 2.0),
+    # Projection engine (see projections/README.md).
+    "SEGMENTS": env_int("CQRS_SEGMENTS", 4),
+    "SEGMENTS_BY_PROJECTION": {},
+    "BATCH_SIZE": env_int("CQRS_BATCH_SIZE", 500),
+    "LOAD_CHUNK": env_int("CQRS_LOAD_CHUNK", 500),
+    "RUN_SECONDS": env_float("CQRS_RUN_SECONDS", 10.0),
+    "RUN_MAX_BATCHES": env_int("CQRS_RUN_MAX_BATCHES", 200),
+    "LEASE_SECONDS": env_float("CQRS_LEASE_SECONDS", 30.0),
+    "STORE_RETRY_SECONDS": env_float("CQRS_STORE_RETRY_SECONDS", 20.0),
+    "STORE_BACKOFF_MAX": env_float("CQRS_STORE_BACKOFF_MAX", 2.0),
+    "WAKE_DEDUPE_MS": env_int("CQRS_WAKE_DEDUPE_MS", 10_000),
+    "TICK_SECONDS": env_float("CQRS_TICK_SECONDS", 2.0),
+    "STALL_SECONDS": env_float("CQRS_STALL_SECONDS", 60.0),
 }
 
 TEMPLATES = [

@@ -1,4 +1,8 @@
-"""The `orders` search document: field names and the index mapping."""
+"""The `orders` search document: field names and the index mapping.
+
+Money fields are `double` (the source keeps the exact decimal string): the
+OpenSearch `integ-test-zip` distribution has no `scaled_float`.
+"""
 
 from typing import Any
 
@@ -20,7 +24,7 @@ MAPPINGS: dict[str, Any] = {
         "customer_email": {"type": "keyword"},
         "status": {"type": "keyword"},
         "currency": {"type": "keyword"},
-        "total": {"type": "scaled_float", "scaling_factor": 100},
+        "total": {"type": "double"},
         "lines": {
             "type": "object",
             "properties": {
@@ -28,8 +32,8 @@ MAPPINGS: dict[str, Any] = {
                 "sku": {"type": "keyword"},
                 "name": {"type": "text"},
                 "quantity": {"type": "integer"},
-                "unit_price": {"type": "scaled_float", "scaling_factor": 100},
-                "line_total": {"type": "scaled_float", "scaling_factor": 100},
+                "unit_price": {"type": "double"},
+                "line_total": {"type": "double"},
             },
         },
         "line_count": {"type": "integer"},

@@ -1,4 +1,9 @@
-"""The `products` search document: field names and the index mapping."""
+"""The `products` search document: field names and the index mapping.
+
+Money fields are `double` (the source keeps the exact decimal string): the
+OpenSearch `integ-test-zip` distribution has no mapper-extras module, hence no
+`scaled_float`, and no analysis-common module, hence no `asciifolding`.
+"""
 
 from typing import Any
 
@@ -15,7 +20,7 @@ SETTINGS: dict[str, Any] = {
     "number_of_replicas": 0,
     "analysis": {
         "normalizer": {
-            "lowercase": {"type": "custom", "filter": ["lowercase", "asciifolding"]},
+            "lowercase": {"type": "custom", "filter": ["lowercase"]},
         },
     },
 }
@@ -34,7 +39,7 @@ MAPPINGS: dict[str, Any] = {
         "category_slug": {"type": "keyword"},
         "category_path": {"type": "keyword"},
         "category_names": {"type": "text"},
-        "price": {"type": "scaled_float", "scaling_factor": 100},
+        "price": {"type": "double"},
         "currency": {"type": "keyword"},
         "status": {"type": "keyword"},
         "available": {"type": "integer"},

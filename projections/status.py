@@ -1,0 +1,177 @@
+"""Where every projection segment stands: checkpoint, head, lag, state, dead letters."""
+
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count
+from django.utils import timezone
+
+from commands.models import OutboxEvent
+from projections import generations, registry, tunables
+from projections.engine import shards_of
+from projections.models import (
+    DeadLetter,
+    DeadLetterStatus,
+    ProjectionGeneration,
+    SegmentCheckpoint,
+)
+
+OUTBOX = OutboxEvent._meta.db_table
+
+WAITING_SQL = f"""
+SELECT count(*), min(occurred_at)
+FROM {OUTBOX}
+WHERE shard = ANY(%(shards)s::smallint[])
+  AND aggregate_type = ANY(%(types)s::text[])
+  AND txid >= %(txid)s::text::xid8
+  AND (txid, position) > (%(txid)s::text::xid8, %(position)s)
+  AND txid < pg_snapshot_xmin(pg_current_snapshot())
+"""
+
+HEAD_SQL = f"""
+SELECT txid::text::bigint, position
+FROM {OUTBOX}
+WHERE shard = ANY(%(shards)s::smallint[])
+  AND txid < pg_snapshot_xmin(pg_current_snapshot())
+ORDER BY txid DESC, position DESC
+LIMIT 1
+"""
+
+
+@dataclass
+class SegmentStatus:
+    projection: str
+    generation: str
+    generation_state: str
+    segment: int
+    checkpoint: tuple[int, int]
+    horizon: int
+    head: tuple[int, int] | None
+    lag_events: int
+    lag_seconds: float
+    state: str
+    dead_letters: int
+    events_applied: int
+    last_error: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def projection_status(*, projection: str | None = None) -> list[SegmentStatus]:
+    """One row per segment of every live or building generation."""
+    names = [registry.get(projection).name] if projection else registry.names()
+    rows: list[SegmentStatus] = []
+    for generation in _generations(names):
+        parked = _parked_counts(generation)
+        checkpoints = SegmentCheckpoint.objects.filter(
+            projection=generation.projection, generation=generation.generation
+        ).order_by("segment")
+        rows.extend(
+            _segment_status(generation=generation, checkpoint=row, parked=parked)
+            for row in checkpoints
+        )
+    return rows
+
+
+def _generations(names: list[str]) -> list[ProjectionGeneration]:
+    found = [g for g in generations.active_generations() if g.projection in names]
+    order = {name: i for i, name in enumerate(names)}
+    return sorted(found, key=lambda g: (order[g.projection], g.created_at))
+
+
+def _parked_counts(generation: ProjectionGeneration) -> dict[int, int]:
+    counts = (
+        DeadLetter.objects.filter(
+            projection=generation.projection,
+            generation=generation.generation,
+            status=DeadLetterStatus.PARKED,
+        )
+        .values("segment")
+        .annotate(n=Count("id"))
+    )
+    return {row["segment"]: row["n"] for row in counts}
+
+
+def _segment_status(
+    *,
+    generation: ProjectionGeneration,
+    checkpoint: SegmentCheckpoint,
+    parked: dict[int, int],
+) -> SegmentStatus:
+    spec = registry.get(generation.projection)
+    shards = shards_of(segment=checkpoint.segment, segments=generation.segments)
+    waiting, oldest = _waiting(
+        shards=shards, types=sorted(spec.aggregate_types), checkpoint=checkpoint
+    )
+    now = timezone.now()
+    lag_seconds = (now - oldest).total_seconds() if oldest else 0.0
+    return SegmentStatus(
+        projection=generation.projection,
+        generation=generation.generation,
+        generation_state=generation.state,
+        segment=checkpoint.segment,
+        checkpoint=(checkpoint.checkpoint_txid, checkpoint.checkpoint_position),
+        horizon=checkpoint.horizon,
+        head=_head(shards),
+        lag_events=waiting,
+        lag_seconds=round(lag_seconds, 3),
+        state=segment_state(
+            checkpoint=checkpoint, waiting=waiting, oldest=oldest, now=now
+        ),
+        dead_letters=parked.get(checkpoint.segment, 0),
+        events_applied=checkpoint.events_applied,
+        last_error=checkpoint.last_error,
+    )
+
+
+def segment_state(
+    *,
+    checkpoint: SegmentCheckpoint,
+    waiting: int,
+    oldest: datetime | None,
+    now: datetime,
+) -> str:
+    """paused, running (lease held), stalled (events wait and nothing moves), idle."""
+    if checkpoint.paused:
+        return "paused"
+    if (
+        checkpoint.lease_owner
+        and checkpoint.lease_expires_at
+        and (checkpoint.lease_expires_at > now)
+    ):
+        return "running"
+    threshold = timedelta(seconds=float(tunables.get("STALL_SECONDS")))
+    progress = checkpoint.last_progress_at
+    if (
+        waiting
+        and oldest is not None
+        and now - oldest > threshold
+        and (progress is None or now - progress > threshold)
+    ):
+        return "stalled"
+    return "idle"
+
+
+def _waiting(
+    *, shards: list[int], types: list[str], checkpoint: SegmentCheckpoint
+) -> tuple[int, datetime | None]:
+    params = {
+        "shards": shards,
+        "types": types,
+        "txid": str(checkpoint.checkpoint_txid),
+        "position": checkpoint.checkpoint_position,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(WAITING_SQL, params)
+        count, oldest = cursor.fetchone()
+    return int(count), oldest
+
+
+def _head(shards: list[int]) -> tuple[int, int] | None:
+    with connection.cursor() as cursor:
+        cursor.execute(HEAD_SQL, {"shards": shards})
+        row = cursor.fetchone()
+    return (int(row[0]), int(row[1])) if row else None

@@ -1,0 +1,62 @@
+"""Store outages delay projections; they never dead-letter events or lose them."""
+
+import pytest
+
+from projections.models import DeadLetter, SegmentCheckpoint
+from tests.processes import poll_until
+from tests.projections import agreement
+from tests.projections.netproxy import NetProxy
+from tests.projections.projectors import start_listener, start_worker
+from tests.projections.workload import Workload
+
+EVENTS = 2500
+
+
+@pytest.fixture
+def proxies():
+    """Proxies between the worker and OpenSearch / the data Redis (the broker
+    stays direct), so only this test's worker sees the outage."""
+    search = NetProxy(target_host="127.0.0.1", target_port=9209)
+    data = NetProxy(target_host="127.0.0.1", target_port=63790)
+    yield search, data
+    search.close()
+    data.close()
+
+
+def _outage_seen() -> bool:
+    return SegmentCheckpoint.objects.filter(
+        last_error__contains="StoreUnavailable"
+    ).exists()
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("broker_queues")
+def test_projections_converge_after_opensearch_and_redis_outage(
+    projector_env, proxies, tmp_path
+):
+    search, data = proxies
+    env = {
+        **projector_env,
+        "OPENSEARCH_URL": f"http://127.0.0.1:{search.port}",
+        "REDIS_URL": f"redis://127.0.0.1:{data.port}/0",
+        "DRAMATIQ_BROKER_URL": "redis://127.0.0.1:63790/0",
+    }
+    listener = start_listener(env=projector_env, log_dir=tmp_path)
+    worker = start_worker(env=env, log_dir=tmp_path)
+    try:
+        workload = Workload(seed=9)
+        workload.setup()
+        workload.run_until(events=EVENTS // 2)
+        search.cut()
+        data.cut()
+        workload.run_until(events=EVENTS)
+        poll_until(_outage_seen, timeout=30, interval=0.2)
+        search.restore()
+        data.restore()
+        poll_until(lambda: not agreement.mismatches(), timeout=90, interval=1.0)
+    finally:
+        worker.stop()
+        listener.stop()
+
+    assert agreement.mismatches() == []
+    assert not DeadLetter.objects.exists()
