@@ -79,10 +79,13 @@ def test_wake_all_queues_one_message_per_segment_however_often_called(broker):
     assert (first, second, queued) == (6 * 4, 0, 6 * 4)
 
 
-def test_wake_pending_queues_runs_only_where_events_wait(broker, redis_client):
+def test_wake_pending_queues_runs_only_where_events_wait(
+    broker, redis_client, namespace
+):
     wake_all()
     broker.flush_all()
-    redis_client.delete(*redis_client.keys("tp:wake:*"))
+    for key in redis_client.scan_iter(match=f"{namespace}:wake:*"):
+        redis_client.delete(key)
     drain()
     apikey_issue(name="shop", scopes=["catalog:read"])
     wait_until_committed_events_visible()

@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from projections import naming
 from tests.readapi import seeding
 from tests.readapi.conftest import closed_port
 
@@ -150,7 +151,7 @@ def test_read_is_503_in_the_error_shape_when_redis_is_down(
 
 def test_read_is_503_when_a_read_model_was_never_built(api, catalog, stores):
     _, redis = stores
-    pointer = "tr:gen:customer_summary"
+    pointer = naming.generation_pointer("customer_summary")
     redis.delete(pointer)
     try:
         response = api.get("/v1/customers/1/summary")

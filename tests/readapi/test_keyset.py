@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from projections import naming
 from readapi.cursors import decode_cursor, query_fingerprint
 from readapi.products.views import ProductListView
 from tests.readapi import seeding
@@ -69,7 +70,8 @@ def noise(stores, catalog) -> Iterator[NoiseWriter]:
     with NoiseWriter(opensearch) as writer:
         yield writer
     ids = [
-        {"delete": {"_index": "tr-products", "_id": str(10_000 + i)}} for i in range(40)
+        {"delete": {"_index": naming.alias("products"), "_id": str(10_000 + i)}}
+        for i in range(40)
     ]
     opensearch.bulk(body=ids, refresh="true")
 
