@@ -22,7 +22,9 @@ class OpenSearchCheck(HealthCheck):
         try:
             health = connections.opensearch().cluster.health(request_timeout=3)
         except OpenSearchException as exc:
-            raise ServiceUnavailable(f"OpenSearch unreachable: {type(exc).__name__}") from exc
+            raise ServiceUnavailable(
+                f"OpenSearch unreachable: {type(exc).__name__}"
+            ) from exc
         if health.get("status") not in {"green", "yellow"}:
             raise ServiceUnavailable(f"OpenSearch cluster is {health.get('status')}")
 
@@ -35,7 +37,9 @@ class RedisCheck(HealthCheck):
         try:
             connections.redis_client().ping()
         except redis.RedisError as exc:
-            raise ServiceUnavailable(f"Redis unreachable: {type(exc).__name__}") from exc
+            raise ServiceUnavailable(
+                f"Redis unreachable: {type(exc).__name__}"
+            ) from exc
 
 
 class ReadinessView(HealthCheckView):
@@ -48,7 +52,9 @@ class ReadinessView(HealthCheckView):
             yield Database()
 
     async def get(self, request: HttpRequest, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if "format" not in request.GET and "text/html" not in request.headers.get("accept", ""):
+        if "format" not in request.GET and "text/html" not in request.headers.get(
+            "accept", ""
+        ):
             request.GET = request.GET.copy()
             request.GET["format"] = "json"
         return await super().get(request, *args, **kwargs)

@@ -77,7 +77,9 @@ def read_server_factory(project_env, process_log_dir):
     started = []
 
     def start(*, extra_env: dict[str, str]) -> str:
-        process, url = start_web(role="read", env=dict(project_env, **extra_env), log_dir=process_log_dir)
+        process, url = start_web(
+            role="read", env=dict(project_env, **extra_env), log_dir=process_log_dir
+        )
         started.append(process)
         return url
 

@@ -17,7 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
 
-def poll_until(condition: Callable[[], Any], *, timeout: float, interval: float = 0.05) -> Any:
+def poll_until(
+    condition: Callable[[], Any], *, timeout: float, interval: float = 0.05
+) -> Any:
     """Return the first truthy value of `condition()`, or fail after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while True:
@@ -37,7 +39,9 @@ def free_port() -> int:
 
 def http_get(url: str, *, headers: dict[str, str] | None = None, raw: bool = False):
     """GET `url`; return (status, parsed JSON body or text)."""
-    request = urllib.request.Request(url, headers={"Accept": "application/json", **(headers or {})})
+    request = urllib.request.Request(
+        url, headers={"Accept": "application/json", **(headers or {})}
+    )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             status, text = response.status, response.read().decode()
@@ -53,7 +57,12 @@ class Process:
         self.log = log
         self._log_file = log.open("wb")
         self.popen = subprocess.Popen(
-            args, env=env, cwd=ROOT, stdout=self._log_file, stderr=subprocess.STDOUT, start_new_session=True
+            args,
+            env=env,
+            cwd=ROOT,
+            stdout=self._log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
     def kill(self, sig: int = signal.SIGTERM) -> None:
@@ -78,16 +87,31 @@ class Process:
 def start_web(*, role: str, env: dict[str, str], log_dir: Path) -> tuple[Process, str]:
     """Start gunicorn for a role on a free port; return it once /healthz answers."""
     port = free_port()
-    env = dict(env, DJANGO_SETTINGS_MODULE=f"config.settings.{'read' if role == 'read' else 'test'}")
-    args = [str(BIN / "gunicorn"), f"config.wsgi_{role}:application", "--bind", f"127.0.0.1:{port}",
-            "--workers", "1", "--threads", "4", "--timeout", "60"]
+    env = dict(
+        env,
+        DJANGO_SETTINGS_MODULE=f"config.settings.{'read' if role == 'read' else 'test'}",
+    )
+    args = [
+        str(BIN / "gunicorn"),
+        f"config.wsgi_{role}:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "1",
+        "--threads",
+        "4",
+        "--timeout",
+        "60",
+    ]
     process = Process(args, env=env, log=log_dir / f"{role}-{port}.log")
     url = f"http://127.0.0.1:{port}"
     try:
         poll_until(lambda: _answers(f"{url}/healthz"), timeout=30)
     except AssertionError:
         process.stop()
-        raise AssertionError(f"{role} server did not start:\n{process.tail()}") from None
+        raise AssertionError(
+            f"{role} server did not start:\n{process.tail()}"
+        ) from None
     return process, url
 
 
@@ -102,6 +126,18 @@ def _answers(url: str) -> bool:
 def start_worker(*, env: dict[str, str], log_dir: Path, threads: int = 2) -> Process:
     """Start a real Dramatiq worker process (the same command as the Procfile)."""
     # A 100 ms consumer poll, as in the Procfile, so idle workers pick work up promptly.
-    env = dict(env, DJANGO_SETTINGS_MODULE="config.settings.test", dramatiq_worker_timeout="100")
-    args = [sys.executable, "manage.py", "rundramatiq", "--processes", "1", "--threads", str(threads)]
+    env = dict(
+        env,
+        DJANGO_SETTINGS_MODULE="config.settings.test",
+        dramatiq_worker_timeout="100",
+    )
+    args = [
+        sys.executable,
+        "manage.py",
+        "rundramatiq",
+        "--processes",
+        "1",
+        "--threads",
+        str(threads),
+    ]
     return Process(args, env=env, log=log_dir / f"worker-{time.monotonic_ns()}.log")

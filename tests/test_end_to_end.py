@@ -63,7 +63,10 @@ def _post(url: str, *, token: str, body: dict) -> tuple[int, dict, dict]:
 
 
 def _authorised(read_url: str, key: str) -> bool:
-    status, _ = http_get(f"{read_url}/v1/products?page_size=1", headers={"Authorization": f"Api-Key {key}"})
+    status, _ = http_get(
+        f"{read_url}/v1/products?page_size=1",
+        headers={"Authorization": f"Api-Key {key}"},
+    )
     return status == 200
 
 
@@ -75,8 +78,15 @@ def test_platform_write_then_read_your_write(platform, staff_token, api_key):
     status, headers, product = _post(
         f"{platform['write']}/api/products",
         token=staff_token,
-        body={"sku": "LAMP-1", "name": "Brass desk lamp", "description": "warm light",
-              "category": category.pk, "price": "49.90", "currency": "EUR", "status": "active"},
+        body={
+            "sku": "LAMP-1",
+            "name": "Brass desk lamp",
+            "description": "warm light",
+            "category": category.pk,
+            "price": "49.90",
+            "currency": "EUR",
+            "status": "active",
+        },
     )
     assert status == 201, product
     token = headers["X-Consistency-Token"]

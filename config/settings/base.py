@@ -8,7 +8,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", "local-development-only-not-a-secret")
 DEBUG = env_bool("DJANGO_DEBUG", False)
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+ALLOWED_HOSTS = env_list(
+    "DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"]
+)
 
 USE_TZ = True
 TIME_ZONE = "UTC"
@@ -24,12 +26,16 @@ CQRS = {
     # Prefix of every OpenSearch index/alias, Redis key and broker queue this
     # deployment owns; lets tests, the demo and a developer's instance share services.
     "NAMESPACE": env_str("CQRS_NAMESPACE", "cqrs"),
-    "OPENSEARCH_URL": env_str("OPENSEARCH_URL", f"http://127.0.0.1:{env_int('OPENSEARCH_PORT', 9209)}"),
+    "OPENSEARCH_URL": env_str(
+        "OPENSEARCH_URL", f"http://127.0.0.1:{env_int('OPENSEARCH_PORT', 9209)}"
+    ),
     "OPENSEARCH_USERNAME": env_str("OPENSEARCH_USERNAME", ""),
     "OPENSEARCH_PASSWORD": env_str("OPENSEARCH_PASSWORD", ""),
     "OPENSEARCH_VERIFY_CERTS": env_bool("OPENSEARCH_VERIFY_CERTS", True),
     "OPENSEARCH_TIMEOUT": env_float("OPENSEARCH_TIMEOUT", 10.0),
-    "REDIS_URL": env_str("REDIS_URL", f"redis://127.0.0.1:{env_int('REDIS_PORT', 63790)}/0"),
+    "REDIS_URL": env_str(
+        "REDIS_URL", f"redis://127.0.0.1:{env_int('REDIS_PORT', 63790)}/0"
+    ),
     "READ_CONSISTENCY_WAIT": env_float("CQRS_READ_CONSISTENCY_WAIT", 2.0),
     # Projection engine (see projections/README.md).
     "SEGMENTS": env_int("CQRS_SEGMENTS", 4),

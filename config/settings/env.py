@@ -14,7 +14,9 @@ def env_int(name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise ValueError(f"environment variable {name} must be an integer, got {raw!r}") from None
+        raise ValueError(
+            f"environment variable {name} must be an integer, got {raw!r}"
+        ) from None
 
 
 def env_float(name: str, default: float) -> float:
@@ -24,7 +26,9 @@ def env_float(name: str, default: float) -> float:
     try:
         return float(raw)
     except ValueError:
-        raise ValueError(f"environment variable {name} must be a number, got {raw!r}") from None
+        raise ValueError(
+            f"environment variable {name} must be a number, got {raw!r}"
+        ) from None
 
 
 def env_bool(name: str, default: bool) -> bool:

@@ -1,7 +1,5 @@
 """Liveness and readiness of both web roles, each served by a real gunicorn process."""
 
-import pytest
-
 from tests.processes import http_get
 
 
@@ -37,7 +35,9 @@ def test_read_role_readyz_reports_an_unreachable_dependency(read_server_factory)
     status, body = http_get(f"{server}/readyz")
 
     assert status == 500
-    assert "unreachable" in next(v for k, v in body.items() if k.startswith("RedisCheck"))
+    assert "unreachable" in next(
+        v for k, v in body.items() if k.startswith("RedisCheck")
+    )
 
 
 def test_metrics_exposes_prometheus_text(read_server):

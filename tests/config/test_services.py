@@ -43,7 +43,13 @@ def test_read_role_configures_no_database(project_env):
     env = dict(project_env, DJANGO_SETTINGS_MODULE="config.settings.read")
     code = "import django; django.setup(); from django.conf import settings; print(repr(settings.DATABASES))"
 
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
 
     assert out.stdout.strip() == "{}"
 
