@@ -50,6 +50,7 @@ run: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy projections readapi config
 
 bench: install up
 	@bash bench/run_all.sh

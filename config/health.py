@@ -55,8 +55,10 @@ class ReadinessView(HealthCheckView):
         if "format" not in request.GET and "text/html" not in request.headers.get(
             "accept", ""
         ):
-            request.GET = request.GET.copy()
-            request.GET["format"] = "json"
+            query = request.GET.copy()
+            query["format"] = "json"
+            # The stubs type request.GET as immutable; replacing it is allowed.
+            request.GET = query  # type: ignore[assignment]
         return await super().get(request, *args, **kwargs)
 
 

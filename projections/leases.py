@@ -11,6 +11,7 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 
@@ -127,7 +128,7 @@ class Lease:
         with connection.cursor() as cursor:
             cursor.execute(RECORD_ERROR, {"id": self.checkpoint_id, "error": error})
 
-    def _execute(self, sql: str, **params: object) -> None:
+    def _execute(self, sql: str, **params: Any) -> None:
         with connection.cursor() as cursor:
             cursor.execute(
                 sql, {"id": self.checkpoint_id, "fence": self.fence, **params}
@@ -135,7 +136,7 @@ class Lease:
             if cursor.rowcount != 1:
                 raise self._lost()
 
-    def _fetch(self, sql: str, **params: object) -> tuple[object, ...]:
+    def _fetch(self, sql: str, **params: Any) -> tuple[object, ...]:
         with connection.cursor() as cursor:
             cursor.execute(
                 sql, {"id": self.checkpoint_id, "fence": self.fence, **params}
@@ -160,7 +161,11 @@ def claim(*, projection: str, generation: str, segment: int) -> Lease | None:
     lease = _try_claim(projection=projection, generation=generation, segment=segment)
     if lease is not None:
         return lease
-    where = {"projection": projection, "generation": generation, "segment": segment}
+    where: dict[str, Any] = {
+        "projection": projection,
+        "generation": generation,
+        "segment": segment,
+    }
     with connection.cursor() as cursor:
         cursor.execute(MARK_WANTED, where)
         flagged = cursor.rowcount
@@ -191,7 +196,7 @@ def claim_waiting(
 
 
 def _try_claim(*, projection: str, generation: str, segment: int) -> Lease | None:
-    params = {
+    params: dict[str, Any] = {
         "owner": uuid.uuid4().hex,
         "lease": _lease_seconds(),
         "projection": projection,

@@ -5,6 +5,8 @@ projection, batch size and generations to keep, and saving it queues the
 task. Existing runs are read-only; their progress updates as they load.
 """
 
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
@@ -53,15 +55,19 @@ class RebuildRunAdmin(admin.ModelAdmin):
 
     def get_fields(
         self, request: HttpRequest, obj: RebuildRun | None = None
-    ) -> list[str]:
-        if obj is None:
-            return list(START_FIELDS)
-        return [field.name for field in RebuildRun._meta.fields]
+    ) -> list[str | list[str] | tuple[str, ...]]:
+        return list(self._field_names(obj))
 
     def get_readonly_fields(
         self, request: HttpRequest, obj: RebuildRun | None = None
     ) -> list[str]:
-        return [] if obj is None else self.get_fields(request, obj)
+        return [] if obj is None else self._field_names(obj)
+
+    @staticmethod
+    def _field_names(obj: RebuildRun | None) -> list[str]:
+        if obj is None:
+            return list(START_FIELDS)
+        return [field.name for field in RebuildRun._meta.fields]
 
     @admin.display(description="progress")
     def progress(self, run: RebuildRun) -> str:
@@ -97,14 +103,14 @@ class RebuildRunAdmin(admin.ModelAdmin):
             run = RebuildRun.objects.create(
                 projection=projection, requested_by=request.user.get_username()
             )
-            transaction.on_commit(lambda run=run: enqueue_rebuild(run))
+            transaction.on_commit(partial(enqueue_rebuild, run))
         self.message_user(request, f"Queued rebuilds of {', '.join(projections)}.")
 
     @admin.action(description="Resume the selected interrupted rebuilds")
     def resume(self, request: HttpRequest, queryset: QuerySet[RebuildRun]) -> None:
         runs = list(queryset.filter(kind=RebuildKind.REBUILD, state__in=INTERRUPTED))
         for run in runs:
-            transaction.on_commit(lambda run=run: enqueue_rebuild(run, resume=True))
+            transaction.on_commit(partial(enqueue_rebuild, run, resume=True))
         skipped = queryset.count() - len(runs)
         level = messages.WARNING if skipped else messages.SUCCESS
         self.message_user(

@@ -158,7 +158,7 @@ def segment_state(
 def _waiting(
     *, shards: list[int], types: list[str], checkpoint: SegmentCheckpoint
 ) -> tuple[int, datetime | None]:
-    params = {
+    params: dict[str, Any] = {
         "shards": shards,
         "types": types,
         "txid": str(checkpoint.checkpoint_txid),

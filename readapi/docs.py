@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import drf_spectacular_sidecar
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -40,6 +40,6 @@ class DocsView(SpectacularSwaggerView):
         return DocsView._swagger_ui_resource("favicon-32x32.png")
 
 
-def docs_asset(request: HttpRequest, path: str) -> HttpResponse:
+def docs_asset(request: HttpRequest, path: str) -> HttpResponse | FileResponse:
     """A static file of the docs page."""
     return serve(request, path, document_root=str(ASSETS))

@@ -1,7 +1,7 @@
 """One JSON error shape for every failure: {"error": {"code", "message", "fields"}}."""
 
 import logging
-from typing import Any
+from typing import Any, cast
 
 import redis
 from django.http import Http404, HttpRequest, JsonResponse
@@ -50,11 +50,15 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     exc = _translate(exc)
     if not isinstance(exc, exceptions.APIException):
         return None
-    headers = {}
-    if getattr(exc, "auth_header", None):
-        headers["WWW-Authenticate"] = exc.auth_header
-    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-        headers["Retry-After"] = str(max(1, round(exc.wait)))
+    headers: dict[str, str] = {}
+    auth_header = getattr(exc, "auth_header", None)
+    if auth_header:
+        headers["WWW-Authenticate"] = auth_header
+    if isinstance(exc, exceptions.Throttled):
+        # DRF sets `wait` in Throttled.__init__; the stubs do not declare it.
+        wait: float | None = exc.wait  # type: ignore[attr-defined]
+        if wait is not None:
+            headers["Retry-After"] = str(max(1, round(wait)))
     if exc.status_code == status.HTTP_503_SERVICE_UNAVAILABLE:
         headers["Retry-After"] = "5"
     body = error_body(
@@ -115,5 +119,6 @@ def _code(exc: exceptions.APIException) -> str:
 def _message(exc: exceptions.APIException) -> str:
     detail = exc.detail
     if isinstance(detail, list | dict):
-        return exc.default_detail
+        # Every default_detail is a (lazy) message string, never a list or dict.
+        return cast(str, exc.default_detail)
     return str(detail)

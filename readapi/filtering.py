@@ -14,7 +14,7 @@ from django_filters.fields import IsoDateTimeField
 from readapi.errors import InvalidParameters
 from readapi.queries.clauses import Clause, ClauseBuilder
 
-EMPTY = (None, "", [], (), {})
+EMPTY: tuple[object, ...] = (None, "", [], (), {})
 
 
 class StrictBooleanField(forms.Field):

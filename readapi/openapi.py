@@ -1,6 +1,7 @@
 """OpenAPI documentation derived from the filter sets, plus the shared error shape."""
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, cast
 
 from django import forms
 from django.core.validators import validate_slug
@@ -19,7 +20,9 @@ SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
 class ErrorDetailSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Stable machine-readable reason.")
     message = serializers.CharField(help_text="What went wrong, for a person.")
-    fields = serializers.DictField(
+    # The serializer metaclass pops declared fields off the class, so this does
+    # not shadow Serializer.fields at runtime; the stubs cannot express that.
+    fields = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         help_text="Problems by parameter (or header) name.",
     )
@@ -88,9 +91,12 @@ def filter_parameters(filterset_class: type[FilterSet]) -> list[OpenApiParameter
 
 def _schema(field: forms.Field) -> dict[str, Any]:
     if isinstance(field, forms.ChoiceField):
+        # Django normalises choices on assignment (a callable becomes a
+        # CallableChoiceIterator); the stubs type the getter like the setter.
+        choices = cast(Iterable[tuple[Any, Any]], field.choices)
         return {
             "type": "string",
-            "enum": [value for value, _ in field.choices if value],
+            "enum": [value for value, _ in choices if value],
         }
     if isinstance(field, forms.IntegerField):
         return _without_none(
@@ -103,8 +109,9 @@ def _schema(field: forms.Field) -> dict[str, Any]:
     if isinstance(field, forms.DateTimeField):
         return {"type": "string", "format": "date-time"}
     schema: dict[str, Any] = {"type": "string"}
-    if getattr(field, "max_length", None):
-        schema["maxLength"] = field.max_length
+    max_length = getattr(field, "max_length", None)
+    if max_length:
+        schema["maxLength"] = max_length
     if validate_slug in field.validators:
         schema["pattern"] = SLUG_PATTERN
     return schema

@@ -1,11 +1,14 @@
 """The base of every read endpoint: key, scope, quota, parameters, read-your-writes."""
 
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.utils.cache import patch_vary_headers
 from drf_orjson_renderer.renderers import ORJSONRenderer
 from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import BaseParser
+from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,13 +22,20 @@ from readapi.throttling import ApiKeyRateThrottle
 class JsonOnly(BaseContentNegotiation):
     """Always JSON, whatever the Accept header says."""
 
-    def select_parser(self, request: Request, parsers: list[Any]) -> Any:
-        return parsers[0] if parsers else None
+    def select_parser(
+        self, request: Request, parsers: Iterable[BaseParser]
+    ) -> BaseParser | None:
+        candidates = list(parsers)
+        return candidates[0] if candidates else None
 
     def select_renderer(
-        self, request: Request, renderers: list[Any], format_suffix: str | None = None
-    ) -> tuple[Any, str]:
-        return renderers[0], renderers[0].media_type
+        self,
+        request: Request,
+        renderers: Iterable[BaseRenderer],
+        format_suffix: str | None = None,
+    ) -> tuple[BaseRenderer, str]:
+        candidates = list(renderers)
+        return candidates[0], candidates[0].media_type
 
 
 class NoParameters(ReadFilterSet):

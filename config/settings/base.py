@@ -1,6 +1,7 @@
 """Settings shared by every role. Every deployment knob comes from the environment."""
 
 from pathlib import Path
+from typing import Any
 
 from config.settings.env import env_bool, env_float, env_int, env_list, env_str
 
@@ -22,7 +23,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
 # Tunables of the platform, grouped the way REST_FRAMEWORK groups DRF's.
-CQRS = {
+CQRS: dict[str, Any] = {
     # Prefix of every OpenSearch index/alias, Redis key and broker queue this
     # deployment owns; lets tests, the demo and a developer's instance share services.
     "NAMESPACE": env_str("CQRS_NAMESPACE", "cqrs"),
@@ -52,7 +53,7 @@ CQRS = {
     "STALL_SECONDS": env_float("CQRS_STALL_SECONDS", 60.0),
 }
 
-TEMPLATES = [
+TEMPLATES: list[dict[str, Any]] = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [],
@@ -65,7 +66,7 @@ TEMPLATES = [
     },
 ]
 
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {

@@ -1,5 +1,7 @@
 """The read role: the read API over OpenSearch and Redis (port 8001), with no database."""
 
+from typing import Any
+
 from config.settings.base import *  # noqa: F403
 from config.settings.base import CQRS
 from config.settings.env import env_int, env_str
@@ -30,9 +32,9 @@ ROOT_URLCONF = "config.urls_read"
 WSGI_APPLICATION = "config.wsgi_read.application"
 
 # Deliberately empty: the read role must never open a PostgreSQL connection.
-DATABASES: dict[str, dict] = {}
+DATABASES: dict[str, dict[str, Any]] = {}
 
-REST_FRAMEWORK = {
+REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": [],
     "UNAUTHENTICATED_USER": None,
@@ -53,7 +55,7 @@ CQRS = {
     "READ_SNAPSHOT_KEEP_ALIVE": env_str("CQRS_READ_SNAPSHOT_KEEP_ALIVE", "2m"),
 }
 
-SPECTACULAR_SETTINGS = {
+SPECTACULAR_SETTINGS: dict[str, Any] = {
     "TITLE": "CQRS read API",
     "DESCRIPTION": "Read models served from OpenSearch and Redis; never touches PostgreSQL.",
     "VERSION": "1.0.0",

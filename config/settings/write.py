@@ -1,5 +1,7 @@
 """The write role: Django admin and the write API on PostgreSQL (port 8000)."""
 
+from typing import Any
+
 from config.settings.base import *  # noqa: F403
 from config.settings.base import CQRS
 from config.settings.env import env_bool, env_int, env_str
@@ -45,7 +47,7 @@ TEMPLATES[0]["OPTIONS"]["context_processors"] += [  # noqa: F405
 ROOT_URLCONF = "config.urls_write"
 WSGI_APPLICATION = "config.wsgi_write.application"
 
-DATABASES = {
+DATABASES: dict[str, dict[str, Any]] = {
     "default": {
         "ENGINE": "django.db.backends.postgresql",
         "HOST": env_str("PGHOST", "127.0.0.1"),
@@ -60,7 +62,7 @@ DATABASES = {
     }
 }
 
-REST_FRAMEWORK = {
+REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
@@ -72,7 +74,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "commands.api.errors.exception_handler",
 }
 
-DRAMATIQ_BROKER = {
+DRAMATIQ_BROKER: dict[str, Any] = {
     "BROKER": "dramatiq.brokers.redis.RedisBroker",
     "OPTIONS": {
         "url": env_str("DRAMATIQ_BROKER_URL", CQRS["REDIS_URL"]),

@@ -11,6 +11,7 @@ and leases keep the two from ever running one segment at once.
 
 import logging
 import time
+from typing import Any
 
 from django.db import connection
 
@@ -66,7 +67,7 @@ def start_checkpoints(*, generation: ProjectionGeneration, xmin: int) -> None:
 def waiting_events(*, generation: ProjectionGeneration, cap: int = 1_000_000) -> int:
     """Relevant outbox events the generation has not applied (at most `cap`)."""
     spec = registry.get(generation.projection)
-    params = {
+    params: dict[str, Any] = {
         "projection": generation.projection,
         "generation": generation.generation,
         "segments": generation.segments,

@@ -8,6 +8,7 @@ from projections.orders import schema
 from readapi.queries import clauses
 from readapi.queries.clauses import Clause
 from readapi.queries.search import (
+    Direction,
     KeysetPage,
     PageRequest,
     SortKey,
@@ -45,7 +46,7 @@ DEFAULT_ORDERING = "-placed_at"
 
 def sort_keys(ordering: str) -> list[SortKey]:
     """The sort of an ordering, ending with the unique `id` tiebreaker."""
-    direction = "desc" if ordering.startswith("-") else "asc"
+    direction: Direction = "desc" if ordering.startswith("-") else "asc"
     return [(schema.ORDERINGS[ordering.lstrip("-")], direction), ("id", direction)]
 
 

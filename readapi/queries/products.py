@@ -8,6 +8,7 @@ from projections.products import schema
 from readapi.queries import clauses
 from readapi.queries.clauses import Clause
 from readapi.queries.search import (
+    Direction,
     KeysetPage,
     PageRequest,
     SortKey,
@@ -72,7 +73,7 @@ def sort_keys(ordering: str) -> list[SortKey]:
     """The sort of an ordering, ending with the unique `id` tiebreaker."""
     if ordering == "relevance":
         return [("_score", "desc"), ("id", "asc")]
-    direction = "desc" if ordering.startswith("-") else "asc"
+    direction: Direction = "desc" if ordering.startswith("-") else "asc"
     return [(schema.ORDERINGS[ordering.lstrip("-")], direction), ("id", direction)]
 
 

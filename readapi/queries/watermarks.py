@@ -14,7 +14,7 @@ def lowest_watermark(projections: Sequence[str]) -> int:
     return min(_as_int(value) for value in values)
 
 
-def _as_int(value: str | None) -> int:
+def _as_int(value: str | bytes | None) -> int:
     try:
         return int(value) if value else 0
     except ValueError:
