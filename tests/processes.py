@@ -125,11 +125,11 @@ def _answers(url: str) -> bool:
 
 def start_worker(*, env: dict[str, str], log_dir: Path, threads: int = 2) -> Process:
     """Start a real Dramatiq worker process (the same command as the Procfile)."""
-    # A 100 ms consumer poll, as in the Procfile, so idle workers pick work up promptly.
+    # A 20 ms consumer poll, as in the Procfile, so idle workers pick work up promptly.
     env = dict(
         env,
         DJANGO_SETTINGS_MODULE="config.settings.test",
-        dramatiq_worker_timeout="100",
+        dramatiq_worker_timeout="20",
     )
     args = [
         sys.executable,
