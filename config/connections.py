@@ -6,6 +6,8 @@ import redis
 from django.conf import settings
 from opensearchpy import OpenSearch
 
+from config.serialization import OrjsonSerializer
+
 
 @cache
 def opensearch() -> OpenSearch:
@@ -21,6 +23,7 @@ def opensearch() -> OpenSearch:
         timeout=cfg["OPENSEARCH_TIMEOUT"],
         http_compress=False,
         pool_maxsize=32,
+        serializer=OrjsonSerializer(),
     )
 
 
