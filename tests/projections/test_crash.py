@@ -13,7 +13,8 @@ from tests.projections import agreement
 from tests.projections.projectors import start_listener, start_worker
 from tests.projections.workload import Workload
 
-CRASH_EVENTS = int(os.environ.get("CQRS_CRASH_EVENTS", "6000"))
+# The issue asks for 20,000 events; CQRS_CRASH_EVENTS shortens it for local iteration.
+CRASH_EVENTS = int(os.environ.get("CQRS_CRASH_EVENTS", "20000"))
 
 
 class Crasher:
