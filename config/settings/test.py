@@ -7,3 +7,6 @@ os.environ.setdefault("CQRS_NAMESPACE", "test")
 from config.settings.write import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Tests never run collectstatic; without a root, WhiteNoise serves nothing and stays quiet.
+STATIC_ROOT = None
