@@ -20,7 +20,7 @@ USE_I18N = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT: Path | None = BASE_DIR / "staticfiles"
 
 # Tunables of the platform, grouped the way REST_FRAMEWORK groups DRF's.
 CQRS: dict[str, Any] = {
