@@ -69,7 +69,7 @@ def run_sql(sql: str, *, database: str = "postgres") -> None:
 
 def setup_django(database: str) -> None:
     sys.path.insert(0, str(REPO))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.projection_settings"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.write"
     os.environ["PGDATABASE"] = database
     os.environ["CQRS_NAMESPACE"] = NAMESPACE
     import django
@@ -299,7 +299,7 @@ def process_env() -> dict[str, str]:
 
     return {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.projection_settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings.write",
         "PGDATABASE": connection.settings_dict["NAME"],
         "CQRS_NAMESPACE": NAMESPACE,
         "LOG_LEVEL": "WARNING",

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 
 from config import connections
-from tests.processes import start_web, start_worker
+from tests.processes import start_listener, start_web, start_worker
 
 
 @pytest.fixture(scope="session")
@@ -92,5 +92,13 @@ def read_server_factory(project_env, process_log_dir):
 def worker_process(write_env, process_log_dir):
     """One real Dramatiq worker process consuming this namespace's queues."""
     process = start_worker(env=write_env, log_dir=process_log_dir)
+    yield process
+    process.stop()
+
+
+@pytest.fixture
+def listener_process(write_env, process_log_dir):
+    """The outbox listener as a real process (NOTIFY and the tick → runs)."""
+    process = start_listener(env=write_env, log_dir=process_log_dir)
     yield process
     process.stop()

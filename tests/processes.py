@@ -141,3 +141,10 @@ def start_worker(*, env: dict[str, str], log_dir: Path, threads: int = 2) -> Pro
         str(threads),
     ]
     return Process(args, env=env, log=log_dir / f"worker-{time.monotonic_ns()}.log")
+
+
+def start_listener(*, env: dict[str, str], log_dir: Path) -> Process:
+    """`manage.py outbox_listener`: NOTIFY and the tick turn into projector runs."""
+    env = dict(env, DJANGO_SETTINGS_MODULE="config.settings.test")
+    args = [sys.executable, "manage.py", "outbox_listener", "--verbosity", "0"]
+    return Process(args, env=env, log=log_dir / f"listener-{time.monotonic_ns()}.log")

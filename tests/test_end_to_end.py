@@ -14,21 +14,7 @@ from rest_framework.authtoken.models import Token
 
 from commands.handlers.apikey import apikey_issue, apikey_revoke
 from commands.handlers.category import category_create
-from tests.processes import Process, http_get, poll_until
-
-
-@pytest.fixture
-def listener_process(write_env, process_log_dir):
-    import sys
-
-    env = dict(write_env, DJANGO_SETTINGS_MODULE="config.settings.test")
-    process = Process(
-        [sys.executable, "manage.py", "outbox_listener"],
-        env=env,
-        log=process_log_dir / "listener.log",
-    )
-    yield process
-    process.stop()
+from tests.processes import http_get, poll_until
 
 
 @pytest.fixture

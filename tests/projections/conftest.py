@@ -21,12 +21,11 @@ def engine_db(transactional_db, stores):
 @pytest.fixture
 def projector_env(engine_db, project_env, tmp_path):
     """Environment of projector subprocesses: this session's test database and
-    namespace, short leases and retry budgets (see worker_settings)."""
+    namespace, and short leases and retry budgets (read by config/settings/base.py)."""
     from django.db import connection
 
     return {
         **project_env,
-        "DJANGO_SETTINGS_MODULE": "tests.projections.worker_settings",
         "PGDATABASE": connection.settings_dict["NAME"],
         "CQRS_LEASE_SECONDS": "3",
         "CQRS_WAKE_DEDUPE_MS": "2000",

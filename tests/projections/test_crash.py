@@ -8,9 +8,8 @@ import threading
 import pytest
 
 from projections.models import DeadLetter
-from tests.processes import poll_until
+from tests.processes import poll_until, start_listener, start_worker
 from tests.projections import agreement
-from tests.projections.projectors import start_listener, start_worker
 from tests.projections.workload import Workload
 
 # The issue asks for 20,000 events; CQRS_CRASH_EVENTS shortens it for local iteration.

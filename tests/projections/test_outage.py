@@ -1,12 +1,12 @@
 """Store outages delay projections; they never dead-letter events or lose them."""
 
 import pytest
+from django.conf import settings
 
 from projections.models import DeadLetter, SegmentCheckpoint
-from tests.processes import poll_until
+from tests.processes import poll_until, start_listener, start_worker
 from tests.projections import agreement
 from tests.projections.netproxy import NetProxy
-from tests.projections.projectors import start_listener, start_worker
 from tests.projections.workload import Workload
 
 EVENTS = 2500
@@ -39,7 +39,8 @@ def test_projections_converge_after_opensearch_and_redis_outage(
         **projector_env,
         "OPENSEARCH_URL": f"http://127.0.0.1:{search.port}",
         "REDIS_URL": f"redis://127.0.0.1:{data.port}/0",
-        "DRAMATIQ_BROKER_URL": "redis://127.0.0.1:63790/0",
+        # The broker stays on the real Redis: only the read-model connections are cut.
+        "DRAMATIQ_BROKER_URL": settings.CQRS["REDIS_URL"],
     }
     listener = start_listener(env=projector_env, log_dir=tmp_path)
     worker = start_worker(env=env, log_dir=tmp_path)
