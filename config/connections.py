@@ -17,9 +17,10 @@ def opensearch() -> OpenSearch:
     if cfg["OPENSEARCH_USERNAME"]:
         auth = (cfg["OPENSEARCH_USERNAME"], cfg["OPENSEARCH_PASSWORD"])
     return OpenSearch(
-        hosts=[cfg["OPENSEARCH_URL"]],
+        hosts=cfg["OPENSEARCH_HOSTS"] or [cfg["OPENSEARCH_URL"]],
         http_auth=auth,
         verify_certs=cfg["OPENSEARCH_VERIFY_CERTS"],
+        ca_certs=cfg["OPENSEARCH_CA_CERTS"] or None,
         timeout=cfg["OPENSEARCH_TIMEOUT"],
         http_compress=False,
         pool_maxsize=32,

@@ -1,4 +1,4 @@
-"""URLs of the read role: the v1 read API, health and metrics."""
+"""URLs of the read role: the v1 read API, health (metrics: `manage.py serve_metrics`, its own port)."""
 
 from django.urls import include, path
 
@@ -8,7 +8,6 @@ urlpatterns = [
     path("v1/", include("readapi.urls")),
     path("healthz", healthz, name="healthz"),
     path("readyz", ReadinessView.as_view(), name="readyz"),
-    path("", include("django_prometheus.urls")),
 ]
 
 # Unknown URLs and unexpected failures answer in the API's JSON error shape.

@@ -1,4 +1,4 @@
-"""URLs of the write role: admin, write API, health and metrics."""
+"""URLs of the write role: admin, write API, health (metrics: `manage.py serve_metrics`, its own port)."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -10,5 +10,4 @@ urlpatterns = [
     path("api/", include("commands.api.urls")),
     path("healthz", healthz, name="healthz"),
     path("readyz", ReadinessView.as_view(), name="readyz"),
-    path("", include("django_prometheus.urls")),
 ]

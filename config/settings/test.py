@@ -3,6 +3,8 @@
 import os
 
 os.environ.setdefault("CQRS_NAMESPACE", "test")
+# Most tests run no worker; the heartbeat tests turn the requirement on.
+os.environ.setdefault("CQRS_READY_REQUIRE_WORKER", "0")
 
 from config.settings.write import *  # noqa: E402,F403
 
