@@ -5,7 +5,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-MAX_LENGTH = 64
+from config.logs import log_context
+from config.request_ids import clean_request_id
 
 _current: ContextVar[str | None] = ContextVar("commands_correlation_id", default=None)
 
@@ -21,12 +22,7 @@ def current_correlation_id() -> str:
 
 def clean_correlation_id(raw: str | None) -> str | None:
     """A caller-supplied id (e.g. `X-Request-ID`) if it is usable, else None."""
-    if not raw:
-        return None
-    raw = raw.strip()
-    if not raw or len(raw) > MAX_LENGTH or not raw.isprintable():
-        return None
-    return raw
+    return clean_request_id(raw)
 
 
 @contextmanager
@@ -35,6 +31,7 @@ def correlation_scope(correlation_id: str | None = None) -> Iterator[str]:
     value = clean_correlation_id(correlation_id) or new_correlation_id()
     token = _current.set(value)
     try:
-        yield value
+        with log_context(value):
+            yield value
     finally:
         _current.reset(token)

@@ -81,9 +81,5 @@ class BulkWriteRefused(RuntimeError):
     """A write that would bypass the outbox (bulk queryset op, direct save/delete)."""
 
 
-class OutboxPruneRefused(RuntimeError):
-    """Pruning the outbox is unsafe (no projection checkpoints to bound it)."""
-
-
 class OutboxMisuse(RuntimeError):
     """The outbox was used outside the writing transaction."""

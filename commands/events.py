@@ -39,6 +39,7 @@ ORDER_CANCELLED: Final = "OrderCancelled"
 
 APIKEY_ISSUED: Final = "ApiKeyIssued"
 APIKEY_REVOKED: Final = "ApiKeyRevoked"
+APIKEY_ROTATED: Final = "ApiKeyRotated"
 
 # event type -> (aggregate type, payload schema version)
 EVENT_TYPES: Final[dict[str, tuple[str, int]]] = {
@@ -63,6 +64,7 @@ EVENT_TYPES: Final[dict[str, tuple[str, int]]] = {
     ORDER_CANCELLED: (ORDER, 1),
     APIKEY_ISSUED: (APIKEY, 1),
     APIKEY_REVOKED: (APIKEY, 1),
+    APIKEY_ROTATED: (APIKEY, 1),
 }
 
 AGGREGATE_TYPES: Final = frozenset(aggregate for aggregate, _ in EVENT_TYPES.values())

@@ -8,27 +8,28 @@ it and still appends its own events), which keeps 10,000 products to seconds.
 
 import random
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.text import slugify
-from rest_framework.authtoken.models import Token
 
+from commands.demo_access import (
+    EMAIL_DOMAIN,
+    SeedResult,
+    issue_demo_access,
+    refuse_outside_demo_settings,
+)
+from commands.demo_catalogue import demo_product
 from commands.errors import Conflict
-from commands.handlers.apikey import apikey_issue
 from commands.handlers.category import category_create
 from commands.handlers.customer import customer_register
 from commands.handlers.order import order_cancel, order_pay, order_place, order_ship
 from commands.handlers.product import product_archive, product_create
-from commands.models import API_KEY_SCOPES, Category, Customer, Order, Product
+from commands.models import Category, Customer, Order, Product
 
 CHUNK = 500
 SKU_PREFIX = "DEMO-"
-EMAIL_DOMAIN = "demo.example.com"
-STAFF_USERNAME = "demo"
 BRANCHING = 4  # children per category on levels 1 and 2 of the three-level tree
 
 ROOT_WORDS = (
@@ -37,14 +38,7 @@ ROOT_WORDS = (
 )  # fmt: skip
 CHILD_WORDS = ("Essentials", "Premium", "Outdoor", "Kids", "Classic", "Pro")
 LEAF_WORDS = ("Basics", "Deluxe", "Mini", "Max", "Eco", "Smart")
-ADJECTIVES = (
-    "Red", "Blue", "Quiet", "Rapid", "Sturdy", "Light", "Compact",
-    "Vintage", "Modern", "Soft", "Bright", "Silent", "Golden", "Urban",
-)  # fmt: skip
-NOUNS = (
-    "Lamp", "Chair", "Kettle", "Backpack", "Speaker", "Jacket", "Watch",
-    "Bottle", "Blender", "Drone", "Notebook", "Helmet", "Tent", "Mug",
-)  # fmt: skip
+COLOURS = ("black", "white", "red", "blue", "green", "grey")
 FIRST_NAMES = ("Ada", "Alan", "Grace", "Linus", "Barbara", "Ken", "Margaret", "Guido")
 LAST_NAMES = ("Lovelace", "Turing", "Hopper", "Torvalds", "Liskov", "Thompson")
 
@@ -56,18 +50,9 @@ def no_progress(items: Iterable[T], label: str, total: int) -> Iterable[T]:
     return items
 
 
-@dataclass
-class SeedResult:
-    created: dict[str, int] = field(default_factory=dict)
-    api_key: str = ""
-    staff_username: str = STAFF_USERNAME
-    staff_password: str | None = None
-    staff_token: str = ""
-
-
 def seed_demo(
     *,
-    categories: int = 105,
+    categories: int = 210,
     products: int = 10_000,
     customers: int = 1_000,
     orders: int = 5_000,
@@ -75,6 +60,7 @@ def seed_demo(
     progress: Progress = no_progress,
 ) -> SeedResult:
     """Top the demo data up to the given sizes; returns what it made and the keys."""
+    refuse_outside_demo_settings()
     rng = random.Random(seed)
     result = SeedResult()
     leaves = _seed_categories(total=categories, result=result)
@@ -90,7 +76,7 @@ def seed_demo(
         progress=progress,
         result=result,
     )
-    _issue_access(result)
+    issue_demo_access(result)
     return result
 
 
@@ -127,8 +113,8 @@ def _numbered(words: tuple[str, ...], index: int) -> str:
     return word if index < len(words) else f"{word} {index // len(words) + 1}"
 
 
-def _seed_categories(*, total: int, result: SeedResult) -> list[int]:
-    """Create missing categories; returns the ids of the lowest-level ones."""
+def _seed_categories(*, total: int, result: SeedResult) -> dict[str, list[int]]:
+    """Create missing categories; returns the lowest-level ones' ids by root word."""
     plan = _category_plan(total)
     ids = dict(
         Category.objects.filter(slug__in=[slugify(n) for n, _ in plan]).values_list(
@@ -144,13 +130,17 @@ def _seed_categories(*, total: int, result: SeedResult) -> list[int]:
                 created += 1
     result.created["categories"] = created
     parents = {parent for _, parent in plan if parent}
-    return [ids[slugify(name)] for name, _ in plan if name not in parents]
+    leaves: dict[str, list[int]] = {}
+    for name, _ in plan:
+        if name not in parents:
+            leaves.setdefault(name.split()[0], []).append(ids[slugify(name)])
+    return leaves
 
 
 def _seed_products(
     *,
     total: int,
-    leaves: list[int],
+    leaves: dict[str, list[int]],
     rng: random.Random,
     progress: Progress,
     result: SeedResult,
@@ -172,18 +162,23 @@ def _seed_products(
 
 
 def _create_product(
-    *, index: int, sku: str, leaves: list[int], rng: random.Random
+    *, index: int, sku: str, leaves: dict[str, list[int]], rng: random.Random
 ) -> None:
     roll = rng.random()
+    item, name, description = demo_product(index, rng)
+    # In its own department when the tree has one (small trees may not).
+    department = leaves.get(item.department) or [
+        i for ids in leaves.values() for i in ids
+    ]
     product = product_create(
         sku=sku,
-        name=f"{rng.choice(ADJECTIVES)} {rng.choice(NOUNS)} {index}",
-        description=f"Demo product number {index}.",
-        category_id=rng.choice(leaves),
+        name=name,
+        description=description,
+        category_id=rng.choice(department),
         price=Decimal(rng.randint(100, 50_000)) / 100,
         status="draft" if roll < 0.05 else "active",
         attributes={
-            "color": rng.choice(ADJECTIVES).lower(),
+            "color": rng.choice(COLOURS),
             "weight_g": rng.randint(50, 5000),
         },
         initial_stock=0 if rng.random() < 0.05 else rng.randint(20, 400),
@@ -276,22 +271,3 @@ def _create_order(
     for step in FATE_STEPS[fate]:
         step(order_id=order.pk)
     return True
-
-
-def _issue_access(result: SeedResult) -> None:
-    """A new API key with both read scopes, and a staff user with a DRF token."""
-    _, result.api_key = apikey_issue(name="demo", scopes=API_KEY_SCOPES)
-    user_model = get_user_model()
-    staff, created = user_model.objects.get_or_create(
-        username=STAFF_USERNAME,
-        defaults={
-            "is_staff": True,
-            "is_superuser": True,
-            "email": f"staff@{EMAIL_DOMAIN}",
-        },
-    )
-    if created:
-        result.staff_password = STAFF_USERNAME
-        staff.set_password(result.staff_password)
-        staff.save(update_fields=["password"])
-    result.staff_token = Token.objects.get_or_create(user=staff)[0].key

@@ -111,5 +111,6 @@ def apikey_state(apikey: ApiKey) -> dict[str, Any]:
         "key_hash": apikey.key_hash,
         "scopes": list(apikey.scopes),
         "active": apikey.active,
+        "expires_at": apikey.expires_at.isoformat() if apikey.expires_at else None,
         "version": apikey.version,
     }

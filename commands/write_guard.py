@@ -25,7 +25,7 @@ R = TypeVar("R")
 
 @contextmanager
 def handler_write_scope() -> Iterator[None]:
-    """Allow writes of outboxed models; private to handlers (and the benchmark)."""
+    """Allow writes of outboxed models; for handlers (and benchmarks' baselines)."""
     token = _in_handler.set(True)
     try:
         yield

@@ -3,7 +3,8 @@
     {"error": {"code": "...", "message": "...", "fields": {"price": ["..."]}}}
 
 Domain errors map to HTTP here: invalid input 400 (naming the field), missing 404,
-illegal transition or short stock 409, stale `If-Match` 412.
+illegal transition or short stock 409, stale `If-Match` 412, PostgreSQL
+unreachable 503 with `Retry-After`.
 """
 
 import logging
@@ -16,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-from commands import errors
+from commands import errors, outage
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +34,9 @@ def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response | 
     if isinstance(exc, errors.DomainError):
         set_rollback()
         return _domain_response(exc)
+    if outage.is_database_outage(exc):
+        outage.log_outage(where="a write-API request", exc=exc)
+        return _unavailable_response()
     if isinstance(exc, IntegrityError):
         # A race past a handler's own checks (e.g. two creates of one sku): the
         # database refused it, nothing was written, and the client may retry.
@@ -61,6 +65,16 @@ def error_response(
     if fields:
         body["fields"] = dict(fields)
     return Response({"error": body}, status=http_status)
+
+
+def _unavailable_response() -> Response:
+    response = error_response(
+        http_status=status.HTTP_503_SERVICE_UNAVAILABLE,
+        code=outage.UNAVAILABLE_CODE,
+        message=outage.UNAVAILABLE_MESSAGE,
+    )
+    response["Retry-After"] = str(outage.RETRY_AFTER_SECONDS)
+    return response
 
 
 def _domain_response(exc: errors.DomainError) -> Response:

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
-from commands.api import listings, views
+from commands.api import docs, listings, views
 
 app_name = "api"
 
@@ -24,6 +24,8 @@ def by_method(**views_by_method: View) -> View:
         method = "GET" if request.method == "HEAD" else request.method
         return routes.get(method, fallback)(request, *args, **kwargs)
 
+    # The schema generator documents each method's view (commands.api.schema).
+    route.views_by_method = routes  # type: ignore[attr-defined]
     return route
 
 
@@ -87,4 +89,7 @@ urlpatterns = [
     path(
         "orders/<int:pk>/cancel", views.OrderCancelView.as_view(), name="order-cancel"
     ),
+    path("schema", docs.SchemaView.as_view(), name="schema"),
+    path("docs", docs.DocsView.as_view(), name="docs"),
+    path("docs/assets/<path:path>", docs.docs_asset, name="docs-asset"),
 ]

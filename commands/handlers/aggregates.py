@@ -1,10 +1,23 @@
-"""Loading aggregates for a change: lock, check the expected version, bump it."""
+"""Aggregates in a change: lock, check the expected version, bump it, and describe
+the change as an event."""
 
-from typing import TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.db import models
 
+from commands import events
 from commands.errors import NotFound, StaleVersion
+from commands.models import ApiKey, Category, Customer, Order, Product, StockItem
+from commands.outbox import NewEvent
+from commands.serializers_state import (
+    apikey_state,
+    category_state,
+    customer_state,
+    order_state,
+    product_state,
+    stock_state,
+)
 
 M = TypeVar("M", bound=models.Model)
 
@@ -48,3 +61,28 @@ def check_version(
 def bump(obj: models.Model) -> None:
     """Every change of an aggregate root raises its version by one."""
     obj.version += 1
+
+
+# Each aggregate root's type name in the outbox and its full-state payload.
+_EVENT_SHAPES: dict[type[models.Model], tuple[str, Callable[[Any], dict[str, Any]]]] = {
+    ApiKey: (events.APIKEY, apikey_state),
+    Category: (events.CATEGORY, category_state),
+    Customer: (events.CUSTOMER, customer_state),
+    Order: (events.ORDER, order_state),
+    Product: (events.PRODUCT, product_state),
+    StockItem: (events.STOCK, stock_state),
+}
+
+
+def aggregate_event(
+    aggregate: models.Model, *, event_type: str, extra: dict[str, Any] | None = None
+) -> NewEvent:
+    """The event of one change: the aggregate's full state after it (plus `extra`)."""
+    aggregate_type, state = _EVENT_SHAPES[type(aggregate)]
+    return NewEvent(
+        aggregate_type=aggregate_type,
+        aggregate_id=aggregate.pk,
+        version=aggregate.version,
+        event_type=event_type,
+        payload={**state(aggregate), **(extra or {})},
+    )

@@ -1,5 +1,6 @@
 """Category commands. Every one bumps the catalogue tree version first, which also
-serialises category changes (the tree row is locked), so moves cannot race into a cycle.
+serialises category changes (the tree row is locked), so moves cannot race into a cycle
+and path stamps read under it are current (see commands.handlers.paths).
 """
 
 from django.db import connection
@@ -7,11 +8,17 @@ from django.utils.text import slugify
 
 from commands import events
 from commands.errors import Conflict, ValidationError
-from commands.handlers.aggregates import UNSET, Unset, bump, lock_for_change
+from commands.handlers.aggregates import (
+    UNSET,
+    Unset,
+    aggregate_event,
+    bump,
+    lock_for_change,
+)
 from commands.handlers.cleaning import clean_text
+from commands.handlers.paths import move_increment
 from commands.models import CatalogTree, Category
-from commands.outbox import outbox_append
-from commands.serializers_state import category_state
+from commands.outbox import outbox_extend
 from commands.write_guard import command_handler
 
 LABEL = "category"
@@ -70,6 +77,7 @@ def category_rename(
         _ensure_slug_free(new_slug)
     category.name, category.slug = new_name, new_slug
     bump(category)
+    category.stamp += 1
     category.save()
     _append(category, event_type=events.CATEGORY_RENAMED, tree_version=tree_version)
     return category
@@ -87,6 +95,9 @@ def category_move(
     parent = _parent(parent_id)
     if parent is not None and category.pk in _ancestor_ids(parent):
         raise ValidationError.on("parent", "a category cannot move under itself")
+    category.stamp += move_increment(
+        old_category_id=category.parent_id, new_category_id=parent_id
+    )
     category.parent = parent
     bump(category)
     category.save()
@@ -127,14 +138,8 @@ def _lock(category_id: int, *, expected_version: int | None) -> Category:
 
 def _append(category: Category, *, event_type: str, tree_version: int) -> None:
     # tree_version rides along so projections can fence product documents by it.
-    payload = {**category_state(category), "tree_version": tree_version}
-    outbox_append(
-        aggregate_type=events.CATEGORY,
-        aggregate_id=category.pk,
-        version=category.version,
-        event_type=event_type,
-        payload=payload,
-    )
+    extra = {"tree_version": tree_version}
+    outbox_extend([aggregate_event(category, event_type=event_type, extra=extra)])
 
 
 def _clean_slug(slug: object) -> str:

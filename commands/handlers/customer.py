@@ -5,11 +5,16 @@ from django.core.validators import validate_email
 
 from commands import events
 from commands.errors import ValidationError
-from commands.handlers.aggregates import UNSET, Unset, bump, lock_for_change
+from commands.handlers.aggregates import (
+    UNSET,
+    Unset,
+    aggregate_event,
+    bump,
+    lock_for_change,
+)
 from commands.handlers.cleaning import clean_text
 from commands.models import Customer
-from commands.outbox import NewEvent, outbox_extend
-from commands.serializers_state import customer_state
+from commands.outbox import outbox_extend
 from commands.write_guard import command_handler
 
 LABEL = "customer"
@@ -25,7 +30,7 @@ def customer_register(*, email: str, name: str) -> Customer:
     )
     _ensure_email_free(customer.email)
     customer.save()
-    outbox_extend([customer_event(customer, event_type=events.CUSTOMER_REGISTERED)])
+    outbox_extend([aggregate_event(customer, event_type=events.CUSTOMER_REGISTERED)])
     return customer
 
 
@@ -52,8 +57,9 @@ def customer_update(
     for field, value in changed.items():
         setattr(customer, field, value)
     bump(customer)
+    customer.stamp += 1  # what order documents show changed (stats changes: not)
     customer.save()
-    outbox_extend([customer_event(customer, event_type=events.CUSTOMER_UPDATED)])
+    outbox_extend([aggregate_event(customer, event_type=events.CUSTOMER_UPDATED)])
     return customer
 
 
@@ -63,16 +69,6 @@ def lock_customer(customer_id: int, *, expected_version: int | None = None) -> C
         pk=customer_id,
         label=LABEL,
         expected_version=expected_version,
-    )
-
-
-def customer_event(customer: Customer, *, event_type: str) -> NewEvent:
-    return NewEvent(
-        aggregate_type=events.CUSTOMER,
-        aggregate_id=customer.pk,
-        version=customer.version,
-        event_type=event_type,
-        payload=customer_state(customer),
     )
 
 

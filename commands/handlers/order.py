@@ -20,9 +20,9 @@ from commands.errors import (
     NotFound,
     ValidationError,
 )
-from commands.handlers.aggregates import bump, lock_for_change
-from commands.handlers.customer import customer_event, lock_customer
-from commands.handlers.stock import lock_stock, move_stock
+from commands.handlers.aggregates import aggregate_event, bump, lock_for_change
+from commands.handlers.customer import lock_customer
+from commands.handlers.stock import lock_stock, move_order_lines, move_stock
 from commands.models import (
     Customer,
     Order,
@@ -32,7 +32,6 @@ from commands.models import (
     ProductStatus,
 )
 from commands.outbox import NewEvent, outbox_extend
-from commands.serializers_state import order_state
 from commands.write_guard import command_handler
 
 LABEL = "order"
@@ -71,9 +70,9 @@ def order_place(*, customer_id: int, lines: Iterable[Mapping[str, int]]) -> Orde
     _save_customer(customer)
     outbox_extend(
         [
-            _order_event(order, event_type=events.ORDER_PLACED),
+            aggregate_event(order, event_type=events.ORDER_PLACED),
             *stock_events,
-            customer_event(customer, event_type=events.CUSTOMER_STATS_CHANGED),
+            aggregate_event(customer, event_type=events.CUSTOMER_STATS_CHANGED),
         ]
     )
     return order
@@ -85,7 +84,7 @@ def order_pay(*, order_id: int, expected_version: int | None = None) -> Order:
     order = _lock_order(order_id, expected_version=expected_version)
     _require_status(order, OrderStatus.PLACED, action="pay")
     customer = lock_customer(order.customer_id)
-    stock_events = _move_lines(
+    stock_events = move_order_lines(
         order,
         event_type=events.STOCK_COMMITTED,
         reason=f"sold in order {order.pk}",
@@ -99,9 +98,9 @@ def order_pay(*, order_id: int, expected_version: int | None = None) -> Order:
     _save_order(order)
     outbox_extend(
         [
-            _order_event(order, event_type=events.ORDER_PAID),
+            aggregate_event(order, event_type=events.ORDER_PAID),
             *stock_events,
-            customer_event(customer, event_type=events.CUSTOMER_STATS_CHANGED),
+            aggregate_event(customer, event_type=events.CUSTOMER_STATS_CHANGED),
         ]
     )
     return order
@@ -113,7 +112,7 @@ def order_ship(*, order_id: int, expected_version: int | None = None) -> Order:
     _require_status(order, OrderStatus.PAID, action="ship")
     order.status, order.shipped_at = OrderStatus.SHIPPED, timezone.now()
     _save_order(order)
-    outbox_extend([_order_event(order, event_type=events.ORDER_SHIPPED)])
+    outbox_extend([aggregate_event(order, event_type=events.ORDER_SHIPPED)])
     return order
 
 
@@ -135,9 +134,9 @@ def order_cancel(*, order_id: int, expected_version: int | None = None) -> Order
     _save_order(order)
     outbox_extend(
         [
-            _order_event(order, event_type=events.ORDER_CANCELLED),
+            aggregate_event(order, event_type=events.ORDER_CANCELLED),
             *stock_events,
-            customer_event(customer, event_type=events.CUSTOMER_STATS_CHANGED),
+            aggregate_event(customer, event_type=events.CUSTOMER_STATS_CHANGED),
         ]
     )
     return order
@@ -145,7 +144,7 @@ def order_cancel(*, order_id: int, expected_version: int | None = None) -> Order
 
 def _release(order: Order) -> list[NewEvent]:
     """Give a placed order's reserved units back to availability."""
-    return _move_lines(
+    return move_order_lines(
         order,
         event_type=events.STOCK_RELEASED,
         reason=f"released by cancelled order {order.pk}",
@@ -155,7 +154,7 @@ def _release(order: Order) -> list[NewEvent]:
 
 def _restock(order: Order) -> list[NewEvent]:
     """Put a paid order's sold units back on hand and out of units sold."""
-    return _move_lines(
+    return move_order_lines(
         order,
         event_type=events.STOCK_RELEASED,
         reason=f"returned by cancelled order {order.pk}",
@@ -264,33 +263,6 @@ def _refuse(order: Order, *, action: str) -> None:
     )
 
 
-def _move_lines(
-    order: Order,
-    *,
-    event_type: str,
-    reason: str,
-    on_hand: int = 0,
-    reserved: int = 0,
-    sold: int = 0,
-) -> list[NewEvent]:
-    """Move each line's quantity times the given signs on its stock row."""
-    lines = sorted(order.lines.all(), key=lambda line: line.product_id)
-    # Deleted products keep their stock rows, and their orders must still move.
-    stocks = lock_stock([line.product_id for line in lines], live_only=False)
-    return [
-        move_stock(
-            stock=stocks[line.product_id],
-            delta_on_hand=on_hand * line.quantity,
-            delta_reserved=reserved * line.quantity,
-            delta_sold=sold * line.quantity,
-            reason=reason,
-            order=order,
-            event_type=event_type,
-        )
-        for line in lines
-    ]
-
-
 def _save_customer(customer: Customer) -> None:
     bump(customer)
     customer.save()
@@ -299,13 +271,3 @@ def _save_customer(customer: Customer) -> None:
 def _save_order(order: Order) -> None:
     bump(order)
     order.save()
-
-
-def _order_event(order: Order, *, event_type: str) -> NewEvent:
-    return NewEvent(
-        aggregate_type=events.ORDER,
-        aggregate_id=order.pk,
-        version=order.version,
-        event_type=event_type,
-        payload=order_state(order),
-    )

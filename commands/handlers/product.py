@@ -1,11 +1,18 @@
 """Catalogue commands. A product is created with its stock item (stock version 1)."""
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from commands import events
 from commands.errors import IllegalTransition, ValidationError
-from commands.handlers.aggregates import UNSET, Unset, bump, lock_for_change
+from commands.handlers.aggregates import (
+    UNSET,
+    Unset,
+    aggregate_event,
+    bump,
+    lock_for_change,
+)
 from commands.handlers.cleaning import (
     clean_choice,
     clean_currency,
@@ -14,10 +21,9 @@ from commands.handlers.cleaning import (
     clean_price,
     clean_text,
 )
-from commands.handlers.stock import stock_event
+from commands.handlers.paths import move_increment, path_stamp, share_tree_lock
 from commands.models import Category, Product, ProductStatus, StockItem, StockMovement
-from commands.outbox import NewEvent, outbox_extend
-from commands.serializers_state import product_state
+from commands.outbox import outbox_extend
 from commands.write_guard import command_handler
 
 LABEL = "product"
@@ -41,61 +47,39 @@ def product_create(
     attributes: dict[str, Any] | None = None,
     initial_stock: int = 0,
 ) -> Product:
-    product, stock = _insert_product(
-        sku=sku,
-        name=name,
-        category_id=category_id,
-        price=price,
-        currency=currency,
-        description=description,
-        status=status,
-        attributes=attributes,
-        initial_stock=initial_stock,
+    product = Product(
+        **_clean_fields(
+            sku=sku,
+            name=name,
+            description=description,
+            category_id=category_id,
+            price=price,
+            currency=currency,
+            status=status,
+            attributes=attributes or {},
+        )
     )
+    initial_stock = clean_int(initial_stock, field="initial_stock", minimum=0)
+    _ensure_sku_free(product.sku)
+    product.save()
+    stock = _create_stock(product, initial_stock=initial_stock)
     outbox_extend(
         [
-            _product_event(product, event_type=events.PRODUCT_CREATED),
-            stock_event(stock, event_type=events.STOCK_ADJUSTED),
+            aggregate_event(product, event_type=events.PRODUCT_CREATED),
+            aggregate_event(stock, event_type=events.STOCK_ADJUSTED),
         ]
     )
     return product
 
 
-def _insert_product(
-    *,
-    sku: str,
-    name: str,
-    category_id: int,
-    price: Decimal | str,
-    currency: str,
-    description: str,
-    status: str,
-    attributes: dict[str, Any] | None,
-    initial_stock: int,
-) -> tuple[Product, StockItem]:
-    """The rows of `product_create`, without its events (the benchmark's baseline)."""
-    product = Product(
-        sku=_clean_sku(sku),
-        name=clean_text(name, field="name", max_length=NAME_MAX),
-        description=clean_text(
-            description, field="description", max_length=DESCRIPTION_MAX, blank=True
-        ),
-        category=_category(category_id),
-        price=clean_price(price),
-        currency=clean_currency(currency),
-        status=clean_choice(status, field="status", choices=UPDATABLE_STATUSES),
-        attributes=clean_mapping(attributes or {}, field="attributes"),
-    )
-    initial_stock = clean_int(initial_stock, field="initial_stock", minimum=0)
-    _ensure_sku_free(product.sku)
-    product.save()
+def _create_stock(product: Product, *, initial_stock: int) -> StockItem:
     stock = StockItem(product=product, on_hand=initial_stock)
     stock.save(force_insert=True)
     if initial_stock:
         StockMovement(
             product=product, delta_on_hand=initial_stock, reason="initial stock"
         ).save()
-    return product, stock
+    return stock
 
 
 @command_handler
@@ -114,7 +98,10 @@ def product_update(
 ) -> Product:
     """Change the given fields; a change that changes nothing emits nothing."""
     product = _lock(product_id, expected_version=expected_version)
-    cleaned = _clean_changes(
+    if category_id is not UNSET:
+        # Paths (their stamps, the target's existence) hold still until commit.
+        share_tree_lock()
+    cleaned = _clean_fields(
         sku=sku,
         name=name,
         description=description,
@@ -129,26 +116,43 @@ def product_update(
         return product
     if "sku" in changed:
         _ensure_sku_free(changed["sku"])
+    stamp_increment = _stamp_increment(product, category_id=changed.get("category_id"))
     for field, value in changed.items():
         setattr(product, field, value)
-    return _save_and_append(product, event_type=events.PRODUCT_UPDATED)
+    return _save_and_append(
+        product, event_type=events.PRODUCT_UPDATED, stamp_increment=stamp_increment
+    )
 
 
-def _clean_changes(**given: Any) -> dict[str, Any]:
-    cleaners = {
-        "sku": _clean_sku,
-        "name": lambda v: clean_text(v, field="name", max_length=NAME_MAX),
-        "description": lambda v: clean_text(
-            v, field="description", max_length=DESCRIPTION_MAX, blank=True
-        ),
-        "category_id": lambda v: _category(v).pk,
-        "price": clean_price,
-        "currency": clean_currency,
-        "status": lambda v: clean_choice(v, field="status", choices=UPDATABLE_STATUSES),
-        "attributes": lambda v: clean_mapping(v, field="attributes"),
-    }
+def _stamp_increment(product: Product, *, category_id: int | None) -> int:
+    """1, or on a move enough that the document's version grows past the old path
+    (read under the shared tree lock taken by `product_update`)."""
+    if category_id is None:
+        return 1
+    return move_increment(
+        old_category_id=product.category_id, new_category_id=category_id
+    )
+
+
+# The one set of product field rules, for creates and updates alike.
+_CLEANERS: dict[str, Callable[[Any], Any]] = {
+    "sku": lambda v: clean_text(v, field="sku", max_length=SKU_MAX),
+    "name": lambda v: clean_text(v, field="name", max_length=NAME_MAX),
+    "description": lambda v: clean_text(
+        v, field="description", max_length=DESCRIPTION_MAX, blank=True
+    ),
+    "category_id": lambda v: _category(v).pk,
+    "price": clean_price,
+    "currency": clean_currency,
+    "status": lambda v: clean_choice(v, field="status", choices=UPDATABLE_STATUSES),
+    "attributes": lambda v: clean_mapping(v, field="attributes"),
+}
+
+
+def _clean_fields(**given: Any) -> dict[str, Any]:
+    """The given fields cleaned (those left UNSET are left out), in the order given."""
     return {
-        field: cleaners[field](value)
+        field: _CLEANERS[field](value)
         for field, value in given.items()
         if value is not UNSET
     }
@@ -170,7 +174,13 @@ def product_delete(*, product_id: int, expected_version: int | None = None) -> P
     """Soft delete: the row stays as a versioned tombstone for the read models."""
     product = _lock(product_id, expected_version=expected_version)
     product.deleted = True
-    return _save_and_append(product, event_type=events.PRODUCT_DELETED)
+    # The tombstone's version leaves the category path out, so it takes it in.
+    share_tree_lock()
+    return _save_and_append(
+        product,
+        event_type=events.PRODUCT_DELETED,
+        stamp_increment=path_stamp(product.category_id) + 1,
+    )
 
 
 def _lock(product_id: int, *, expected_version: int | None) -> Product:
@@ -182,26 +192,15 @@ def _lock(product_id: int, *, expected_version: int | None) -> Product:
     )
 
 
-def _save_and_append(product: Product, *, event_type: str) -> Product:
+def _save_and_append(
+    product: Product, *, event_type: str, stamp_increment: int = 1
+) -> Product:
     bump(product)
+    product.stamp += stamp_increment
     product.save()
-    event = _product_event(product, event_type=event_type)
+    event = aggregate_event(product, event_type=event_type)
     outbox_extend([event])
     return product
-
-
-def _product_event(product: Product, *, event_type: str) -> NewEvent:
-    return NewEvent(
-        aggregate_type=events.PRODUCT,
-        aggregate_id=product.pk,
-        version=product.version,
-        event_type=event_type,
-        payload=product_state(product),
-    )
-
-
-def _clean_sku(sku: object) -> str:
-    return clean_text(sku, field="sku", max_length=SKU_MAX)
 
 
 def _ensure_sku_free(sku: str) -> None:

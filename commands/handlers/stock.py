@@ -4,11 +4,10 @@ from collections.abc import Iterable
 
 from commands import events
 from commands.errors import InsufficientStock, NotFound, ValidationError
-from commands.handlers.aggregates import bump, check_version
+from commands.handlers.aggregates import aggregate_event, bump, check_version
 from commands.handlers.cleaning import clean_int, clean_text
 from commands.models import Order, StockItem, StockMovement
 from commands.outbox import NewEvent, outbox_extend
-from commands.serializers_state import stock_state
 from commands.write_guard import command_handler
 
 LABEL = "stock"
@@ -84,14 +83,31 @@ def move_stock(
             reason=reason,
             order=order,
         ).save()
-    return stock_event(stock, event_type=event_type)
+    return aggregate_event(stock, event_type=event_type)
 
 
-def stock_event(stock: StockItem, *, event_type: str) -> NewEvent:
-    return NewEvent(
-        aggregate_type=events.STOCK,
-        aggregate_id=stock.product_id,
-        version=stock.version,
-        event_type=event_type,
-        payload=stock_state(stock),
-    )
+def move_order_lines(
+    order: Order,
+    *,
+    event_type: str,
+    reason: str,
+    on_hand: int = 0,
+    reserved: int = 0,
+    sold: int = 0,
+) -> list[NewEvent]:
+    """Move each line of `order`: its quantity times the given signs on its stock row."""
+    lines = sorted(order.lines.all(), key=lambda line: line.product_id)
+    # Deleted products keep their stock rows, and their orders must still move.
+    stocks = lock_stock([line.product_id for line in lines], live_only=False)
+    return [
+        move_stock(
+            stock=stocks[line.product_id],
+            delta_on_hand=on_hand * line.quantity,
+            delta_reserved=reserved * line.quantity,
+            delta_sold=sold * line.quantity,
+            reason=reason,
+            order=order,
+            event_type=event_type,
+        )
+        for line in lines
+    ]

@@ -1,6 +1,9 @@
-"""`manage.py issue_api_key --name NAME --scopes catalog:read,orders:read`"""
+"""`manage.py issue_api_key --name NAME --scopes catalog:read,orders:read [--expires-in-days N]`"""
+
+from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from commands.correlation import correlation_scope
 from commands.errors import ValidationError
@@ -18,11 +21,21 @@ class Command(BaseCommand):
             required=True,
             help=f"Comma-separated scopes out of: {', '.join(API_KEY_SCOPES)}.",
         )
+        parser.add_argument(
+            "--expires-in-days",
+            type=float,
+            default=None,
+            help="The key stops working this many days from now (default: never).",
+        )
 
     def handle(self, *args, name: str, scopes: str, verbosity: int, **options):
+        days = options["expires_in_days"]
+        expires_at = None if days is None else timezone.now() + timedelta(days=days)
         try:
             with correlation_scope():
-                apikey, raw_key = apikey_issue(name=name, scopes=scopes)
+                apikey, raw_key = apikey_issue(
+                    name=name, scopes=scopes, expires_at=expires_at
+                )
         except ValidationError as exc:
             raise CommandError(f"API key not issued: {exc}") from None
         if verbosity >= 1:
