@@ -1,16 +1,25 @@
 """Admin views of the engine: dead letters (with retry), checkpoints, generations."""
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
-from projections import deadletters
+from projections import deadletters, healing, holders
+from projections.console_admin import OpsConsoleMixin
+from projections.deadletter_admin import DeadLetterConsoleMixin
 from projections.errors import SegmentBusy
-from projections.models import DeadLetter, ProjectionGeneration, SegmentCheckpoint
+from projections.models import (
+    DeadLetter,
+    GenerationState,
+    ProjectionGeneration,
+    SegmentCheckpoint,
+)
 
 
 @admin.register(DeadLetter)
-class DeadLetterAdmin(admin.ModelAdmin):
+class DeadLetterAdmin(DeadLetterConsoleMixin, admin.ModelAdmin):
     list_display = (
         "id",
         "projection",
@@ -22,6 +31,7 @@ class DeadLetterAdmin(admin.ModelAdmin):
         "status",
         "attempts",
         "short_error",
+        "operator_reason",
         "created_at",
     )
     list_filter = ("status", "projection", "event_type", "aggregate_type")
@@ -66,8 +76,7 @@ class SegmentCheckpointAdmin(admin.ModelAdmin):
         "projection",
         "generation",
         "segment",
-        "checkpoint_txid",
-        "checkpoint_position",
+        "checkpoint_snapshot",
         "horizon",
         "events_applied",
         "paused",
@@ -84,15 +93,49 @@ class SegmentCheckpointAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        """Name the open transactions the checkpoints wait for, above the list."""
+        for holder in _holders_of_checkpoints():
+            self.message_user(
+                request,
+                f"Projections wait for the events of open transaction {holder}; "
+                "they arrive when it commits.",
+                level=messages.WARNING,
+            )
+        return super().changelist_view(request, extra_context)
+
+
+def _holders_of_checkpoints() -> list[holders.Holder]:
+    running = holders.open_writers()
+    found: dict[int, holders.Holder] = {}
+    for checkpoint in SegmentCheckpoint.objects.values_list(
+        "checkpoint_snapshot", flat=True
+    ).distinct():
+        for holder in holders.holding(running=running, checkpoint=checkpoint):
+            found[holder.pid] = holder
+    return sorted(found.values(), key=lambda h: -h.age_seconds)
+
 
 @admin.register(ProjectionGeneration)
-class ProjectionGenerationAdmin(admin.ModelAdmin):
-    list_display = ("projection", "generation", "state", "segments", "created_at")
+class ProjectionGenerationAdmin(OpsConsoleMixin, admin.ModelAdmin):
+    list_display = ("projection", "generation", "condition", "segments", "created_at")
     list_filter = ("projection", "state")
     readonly_fields = [field.name for field in ProjectionGeneration._meta.fields]
+
+    @admin.display(description="state", ordering="state")
+    def condition(self, generation: ProjectionGeneration) -> str:
+        """The state; a lost generation says whether its rebuild is running."""
+        if generation.state == GenerationState.LOST:
+            return healing.loss_state(generation.projection)
+        return generation.state
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+
+# The admin index links the ops console (projections/console_admin.py).
+admin.site.index_template = "admin/projections/index.html"
 
 from projections import rebuild_admin  # noqa: E402,F401

@@ -2,9 +2,9 @@
 
 An event only says WHICH documents it affects (`keys_for`); the documents
 are then LOADED in their current state from the write model and BUILT by a
-pure function, and written whole with a version that only grows (for
-denormalised documents a composite: the sum of the versions of every input,
-each of which only grows). Hence applying an event twice, late, or out of
+pure function, and written whole with a version that grows exactly when one
+of the document's inputs changes (projections/README.md "Document
+versions"). Hence applying an event twice, late, or out of
 order writes either the same document with the same version (a no-op) or a
 newer state; never an older one. Per-event failures (a fold exception, a
 mapping error) park the event as a dead letter; store outages raise

@@ -1,7 +1,7 @@
 """One run of one segment: claim it, fold batches into the store, advance.
 
-The loop: read a batch after the checkpoint from the outbox (commit-safe
-order, see `commands.outbox.read_after`) → apply it (`batches`) → park what
+The loop: read the next batch after the checkpoint from the outbox (the
+events of transactions that ended since, see `commands.outbox.read_batch`) → apply it (`batches`) → park what
 failed and advance the checkpoint in one transaction, fenced by the lease →
 publish the watermark. It ends when the segment is caught up, or after a
 bounded time/number of batches with `more=True` so the caller re-enqueues.
@@ -9,17 +9,25 @@ bounded time/number of batches with `more=True` so the caller re-enqueues.
 
 import logging
 import time
-from collections.abc import Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.db import transaction
 
-from commands.outbox import SHARDS, read_after
-from projections import deadletters, generations, registry, tunables, watermarks
+from commands.outbox import SHARDS, OutboxBatch, read_batch
+from config.logs import log_context
+from projections import (
+    deadletters,
+    generations,
+    losses,
+    metrics,
+    registry,
+    throughput,
+    tunables,
+    watermarks,
+)
 from projections.batches import apply_events
-from projections.errors import LeaseLost
-from projections.events import Event
+from projections.errors import GenerationLost, LeaseLost
 from projections.leases import Lease, claim
 from projections.models import GenerationState, ProjectionGeneration
 from projections.registry import ProjectionSpec
@@ -51,8 +59,8 @@ def run_segment(
     spec = registry.get(projection)
     state = _generation(projection=projection, generation=generation)
     report = RunReport(projection, state.generation, segment)
-    if state.state == GenerationState.RETIRED:
-        return report
+    if state.state in (GenerationState.RETIRED, GenerationState.LOST):
+        return report  # a lost generation's rebuild replaces it (see healing)
     if not 0 <= segment < state.segments:
         raise ValueError(f"{projection} has segments 0..{state.segments - 1}")
     lease = claim(projection=projection, generation=state.generation, segment=segment)
@@ -64,6 +72,9 @@ def run_segment(
         released = run.run()
     except LeaseLost:
         raise  # the row is another runner's now: leave its error field alone
+    except GenerationLost as exc:
+        lease.record_error(str(exc))  # marked lost: the healer takes it from here
+        return run.report
     except Exception as exc:
         # Whatever ended the run, `projection_status` shows it; the caller
         # (Dramatiq's retries) decides what happens next.
@@ -102,10 +113,9 @@ class _SegmentRun:
         limit = int(tunables.get("BATCH_SIZE"))
         deadline = time.monotonic() + float(tunables.get("RUN_SECONDS"))
         while True:
-            batch = read_after(after=self.lease.after, limit=limit, shards=shards)
-            caught_up = len(batch.events) < limit
-            horizon = batch.horizon if caught_up else batch.events[-1].txid
-            if self._apply(events=batch.events, horizon=horizon, release=caught_up):
+            batch = read_batch(position=self.lease.position, limit=limit, shards=shards)
+            caught_up = batch.complete
+            if self._apply(batch=batch, release=caught_up):
                 return True
             if not caught_up and (
                 time.monotonic() > deadline or self.report.batches >= _max_batches()
@@ -113,9 +123,17 @@ class _SegmentRun:
                 self.report.more = True
                 return False
 
-    def _apply(self, *, events: Sequence[Event], horizon: int, release: bool) -> bool:
+    def _apply(self, *, batch: OutboxBatch, release: bool) -> bool:
         """Apply a batch and advance past it; True if the lease was released."""
-        lease = self.lease
+        started = time.monotonic()
+        ids = correlation_ids(batch)
+        with log_context(",".join(ids)[:256]):
+            released, parked = self._apply_batch(batch=batch, release=release)
+            self._record(batch=batch, parked=parked, ids=ids, started=started)
+        return released
+
+    def _apply_batch(self, *, batch: OutboxBatch, release: bool) -> tuple[bool, int]:
+        lease, events = self.lease, batch.events
         parked, open_letters = [], {}
         if any(self.spec.handles(event) for event in events):
             self._ensure_store()
@@ -131,7 +149,6 @@ class _SegmentRun:
                 blocked=open_letters.keys(),
                 keepalive=lease.renew,
             )
-        last = events[-1] if events else None
         with transaction.atomic() if parked else nullcontext():
             deadletters.park(
                 projection=lease.projection,
@@ -141,24 +158,68 @@ class _SegmentRun:
                 open_letters=open_letters,
             )
             released = lease.advance(
-                txid=last.txid if last else lease.txid,
-                position=last.position if last else lease.position,
-                horizon=horizon,
-                applied=len(events),
-                release=release,
+                to=batch.next, applied=len(events), release=release
             )
-        self.report.batches += 1
-        self.report.events += len(events)
-        self.report.parked += len(parked)
         if self.live:
             watermarks.publish(projection=lease.projection, generation=lease.generation)
-        return released
+        return released, len(parked)
+
+    def _record(
+        self, *, batch: OutboxBatch, parked: int, ids: list[str], started: float
+    ) -> None:
+        """Report, metrics and (for a non-empty batch) one log line per batch."""
+        self.report.batches += 1
+        self.report.events += len(batch.events)
+        self.report.parked += parked
+        seconds = time.monotonic() - started
+        metrics.record_batch(
+            projection=self.spec.name,
+            segment=self.lease.segment,
+            events=len(batch.events),
+            parked=parked,
+            seconds=seconds,
+        )
+        throughput.record(
+            projection=self.lease.projection,
+            generation=self.lease.generation,
+            events=sum(1 for event in batch.events if self.spec.handles(event)),
+        )
+        if batch.events:
+            logger.info(
+                "projected %s events into %s/%s segment %s in %.3fs (%s parked)",
+                len(batch.events),
+                self.spec.name,
+                self.lease.generation,
+                self.lease.segment,
+                seconds,
+                parked,
+                extra={
+                    "projection": self.spec.name,
+                    "generation": self.lease.generation,
+                    "segment": self.lease.segment,
+                    "events": len(batch.events),
+                    "parked": parked,
+                    "correlation_ids": ids,
+                },
+            )
 
     def _ensure_store(self) -> None:
-        """Create the index / namespace on first need (not on idle runs)."""
+        """Before the first write of a run (not on idle runs): a live
+        generation's data must still be there (else `GenerationLost`); a
+        building one's store is created if missing."""
         if not self.store_ready:
-            self.store.ensure(live=self.live)
+            if self.live:
+                losses.require_present(self.state)
+            else:
+                self.store.ensure(live=False)
             self.store_ready = True
+
+
+def correlation_ids(batch: OutboxBatch) -> list[str]:
+    """The distinct correlation ids of a batch's events, in first-seen order."""
+    return list(
+        dict.fromkeys(e.correlation_id for e in batch.events if e.correlation_id)
+    )
 
 
 def _max_batches() -> int:

@@ -11,6 +11,17 @@ class UnknownProjection(ProjectionError):
         self.name = name
 
 
+class IncompleteProjection(ProjectionError):
+    """A projection's registration lacks a part or declares a wrong one."""
+
+    def __init__(self, *, name: str, problems: list[str]) -> None:
+        super().__init__(
+            f"projection {name!r} is not registered correctly: " + "; ".join(problems)
+        )
+        self.name = name
+        self.problems = problems
+
+
 class StoreUnavailable(ProjectionError):
     """A read-model store stayed unreachable (or overloaded) past the retry budget.
 
@@ -31,3 +42,14 @@ class LeaseLost(ProjectionError):
 
 class SegmentBusy(ProjectionError):
     """A segment could not be claimed in time: another runner holds it, or it is paused."""
+
+
+class GenerationLost(ProjectionError):
+    """The live generation's store is reachable but its data is gone."""
+
+    def __init__(self, *, projection: str, generation: str, reason: str) -> None:
+        super().__init__(
+            f"generation {generation} of {projection} is lost ({reason}); "
+            "it is being rebuilt"
+        )
+        self.projection, self.generation, self.reason = projection, generation, reason

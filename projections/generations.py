@@ -24,14 +24,17 @@ def ensure_live_generation(projection: str) -> ProjectionGeneration:
 
     Idempotent and safe to race: the database admits one live generation per
     projection, index creation tolerates "already exists" and the Redis
-    pointer is set only if absent.
+    pointer is set only if absent. A lost generation (see
+    `projections.healing`) is returned as it is: its rebuild replaces it, and
+    nothing may re-create its store empty meanwhile.
     """
     spec = registry.get(projection)
-    generation = live_generation(projection)
+    generation = current_generation(projection)
+    if generation is not None and generation.state == GenerationState.LOST:
+        return generation
     if generation is None:
         generation = _create_first(spec)
     ensure_checkpoints(generation)
-    store_for(spec=spec, generation=generation.generation).ensure(live=True)
     return generation
 
 
@@ -39,6 +42,19 @@ def live_generation(projection: str) -> ProjectionGeneration | None:
     return ProjectionGeneration.objects.filter(
         projection=projection, state=GenerationState.LIVE
     ).first()
+
+
+def current_generation(projection: str) -> ProjectionGeneration | None:
+    """The generation readers are meant to see: the live one, or the lost one
+    a rebuild is replacing."""
+    return (
+        ProjectionGeneration.objects.filter(
+            projection=projection,
+            state__in=(GenerationState.LIVE, GenerationState.LOST),
+        )
+        .order_by("-updated_at", "-id")
+        .first()
+    )
 
 
 def active_generations() -> list[ProjectionGeneration]:
@@ -80,10 +96,17 @@ def store_for(*, spec: ProjectionSpec, generation: str) -> Store:
             index_settings=spec.index_settings,
             mappings=spec.mappings,
         )
-    return RedisVersionedStore(projection=spec.name, generation=generation)
+    return RedisVersionedStore(keys=spec.key_layout, generation=generation)
 
 
 def _create_first(spec: ProjectionSpec) -> ProjectionGeneration:
+    """Generation 1, its store made (and marked) before its row commits, so a
+    periodic check never sees the row without the store. Only a new
+    generation: re-creating an existing one's store would hide its loss."""
+    if not ProjectionGeneration.objects.filter(
+        projection=spec.name, generation=FIRST_GENERATION
+    ).exists():
+        store_for(spec=spec, generation=FIRST_GENERATION).ensure(live=True)
     try:
         with transaction.atomic():
             return ProjectionGeneration.objects.create(

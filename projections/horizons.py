@@ -1,12 +1,18 @@
-"""Find the segments that have work, and move the others' horizons for free.
+"""Find the segments that have work, and move the others' checkpoints for free.
 
-A segment with no unapplied event below the current snapshot horizon has,
-by definition, applied everything below it: its horizon can move up without
-a run. (Every event counts, even those the projection ignores, so that
-checkpoints keep up with the outbox and never hold back its pruning.) One
-statement does that for every live or building generation and names the
-segments that do need a run, so a commit wakes one segment per projection
-instead of all of them, and read-your-writes watermarks still move at once.
+A segment with no event in the pair (its checkpoint snapshot, a snapshot taken
+now] has, by definition, applied every event of every transaction the new
+snapshot sees: its checkpoint can move to that snapshot without a run. (Every
+event counts, even those the projection ignores, so that checkpoints keep up
+with the outbox and never hold back its pruning.) One statement does that for
+every live or building generation and names the segments that do need a run,
+so a commit wakes one segment per projection instead of all of them, and
+read-your-writes watermarks still move at once.
+
+The move is a compare-and-set: only a checkpoint nobody holds a live lease on,
+that is between pairs and still holds the snapshot the scan saw. Taking over an
+expired lease bumps the fence, so the runner that let it expire cannot move the
+checkpoint back afterwards.
 """
 
 from dataclasses import dataclass
@@ -15,23 +21,31 @@ from django.db import connection
 
 from commands.models import OutboxEvent
 from projections.models import ProjectionGeneration, SegmentCheckpoint
+from projections.visibility import TxSnapshot
 
 CHECKPOINTS = SegmentCheckpoint._meta.db_table
 GENERATIONS = ProjectionGeneration._meta.db_table
+OUTBOX = OutboxEvent._meta.db_table
 
 SCAN = f"""
-WITH snap AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin),
+WITH snap AS (SELECT pg_current_snapshot() AS s2),
 state AS (
-    SELECT c.id, c.projection, c.generation, c.segment, g.state, c.horizon,
-           snap.xmin::text::bigint AS xmin,
-           EXISTS (
-               SELECT 1 FROM {OutboxEvent._meta.db_table} o
-               -- the plain range on txid lets the planner use the
-               -- (txid, position) index; the row comparison refines it
-               WHERE o.txid >= c.checkpoint_txid::text::xid8
-                 AND o.txid < snap.xmin
-                 AND (o.txid, o.position)
-                     > (c.checkpoint_txid::text::xid8, c.checkpoint_position)
+    SELECT c.id, c.projection, c.generation, c.segment, g.state,
+           c.checkpoint_snapshot, snap.s2,
+           c.target_snapshot <> ''
+           OR EXISTS (
+               SELECT 1 FROM {OUTBOX} o
+               WHERE o.txid = ANY(ARRAY(
+                       SELECT x
+                       FROM pg_snapshot_xip(c.checkpoint_snapshot::pg_snapshot) AS x
+                       WHERE pg_visible_in_snapshot(x, snap.s2)))
+                 AND o.shard %% g.segments = c.segment
+           )
+           OR EXISTS (
+               SELECT 1 FROM {OUTBOX} o
+               WHERE o.txid >= pg_snapshot_xmax(c.checkpoint_snapshot::pg_snapshot)
+                 AND o.txid < pg_snapshot_xmax(snap.s2)
+                 AND pg_visible_in_snapshot(o.txid, snap.s2)
                  AND o.shard %% g.segments = c.segment
            ) AS pending
     FROM {CHECKPOINTS} c
@@ -42,34 +56,24 @@ state AS (
 ),
 raised AS (
     UPDATE {CHECKPOINTS} c
-    SET horizon = state.xmin
+    SET checkpoint_snapshot = state.s2::text,
+        horizon = pg_snapshot_xmin(state.s2)::text::bigint,
+        fence = CASE WHEN c.lease_owner = '' THEN c.fence ELSE c.fence + 1 END,
+        lease_owner = '', lease_expires_at = NULL
     FROM state
-    WHERE c.id = state.id AND NOT state.pending AND c.horizon < state.xmin
-    RETURNING c.id
+    WHERE c.id = state.id AND NOT state.pending
+      AND c.target_snapshot = ''
+      AND c.checkpoint_snapshot = state.checkpoint_snapshot
+      AND c.checkpoint_snapshot <> state.s2::text
+      AND (c.lease_owner = '' OR c.lease_expires_at < now())
+    RETURNING c.id, c.checkpoint_snapshot
 )
 SELECT s.projection, s.generation, s.segment, s.state, s.pending,
-       s.id IN (SELECT id FROM raised), GREATEST(s.horizon, CASE
-           WHEN s.id IN (SELECT id FROM raised) THEN s.xmin ELSE 0 END)
+       r.id IS NOT NULL, coalesce(r.checkpoint_snapshot, s.checkpoint_snapshot)
 FROM state s
+LEFT JOIN raised r ON r.id = s.id
 ORDER BY s.projection, s.generation, s.segment
 """
-
-# Committed events the horizon has not passed yet: an older transaction is
-# still open. They become readable the moment it ends, which sends no NOTIFY
-# if it wrote no event, so the listener looks again shortly.
-HELD_BACK = f"""
-SELECT EXISTS (
-    SELECT 1 FROM {OutboxEvent._meta.db_table}
-    WHERE txid >= pg_snapshot_xmin(pg_current_snapshot())
-)
-"""
-
-
-def held_back() -> bool:
-    """Are committed events waiting for an older transaction to end?"""
-    with connection.cursor() as cursor:
-        cursor.execute(HELD_BACK)
-        return bool(cursor.fetchone()[0])
 
 
 @dataclass(frozen=True)
@@ -80,11 +84,16 @@ class SegmentScan:
     live: bool
     pending: bool
     raised: bool
-    horizon: int
+    checkpoint: TxSnapshot
+
+    @property
+    def horizon(self) -> int:
+        """Every txid below it is applied (the checkpoint's xmin)."""
+        return self.checkpoint.xmin
 
 
 def scan() -> list[SegmentScan]:
-    """Every active segment: does it have events waiting, was its horizon raised."""
+    """Every active segment: does it have events waiting, was its checkpoint moved."""
     with connection.cursor() as cursor:
         cursor.execute(SCAN, {})
         rows = cursor.fetchall()
@@ -96,7 +105,7 @@ def scan() -> list[SegmentScan]:
             live=state == "live",
             pending=pending,
             raised=raised,
-            horizon=horizon,
+            checkpoint=TxSnapshot.parse(checkpoint),
         )
-        for projection, generation, segment, state, pending, raised, horizon in rows
+        for projection, generation, segment, state, pending, raised, checkpoint in rows
     ]

@@ -8,6 +8,7 @@ or paused past its lease), the first one's updates match no row and raise
 """
 
 import logging
+import socket
 import time
 import uuid
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from typing import Any
 
 from django.db import connection
 
+from commands.outbox import ReadPosition
 from projections import tunables
 from projections.errors import LeaseLost, SegmentBusy
 
@@ -33,7 +35,8 @@ SET lease_owner = %(owner)s,
 WHERE projection = %(projection)s AND generation = %(generation)s
   AND segment = %(segment)s AND NOT paused
   AND (lease_owner = '' OR lease_expires_at IS NULL OR lease_expires_at < now())
-RETURNING id, fence, checkpoint_txid, checkpoint_position, horizon
+RETURNING id, fence, checkpoint_snapshot, target_snapshot, checkpoint_txid,
+          checkpoint_position
 """
 
 MARK_WANTED = f"""
@@ -47,8 +50,9 @@ WHERE projection = %(projection)s AND generation = %(generation)s
 # round meanwhile (`wanted`), in which case the holder keeps it and goes on.
 ADVANCE = f"""
 UPDATE {TABLE}
-SET checkpoint_txid = %(txid)s, checkpoint_position = %(position)s,
-    horizon = GREATEST(horizon, %(horizon)s),
+SET checkpoint_snapshot = %(since)s, target_snapshot = %(target)s,
+    checkpoint_txid = %(txid)s, checkpoint_position = %(position)s,
+    horizon = pg_snapshot_xmin(%(since)s::pg_snapshot)::text::bigint,
     events_applied = events_applied + %(applied)s,
     last_progress_at = CASE WHEN %(moved)s THEN now() ELSE last_progress_at END,
     lease_owner = CASE WHEN %(release)s AND NOT wanted THEN '' ELSE lease_owner END,
@@ -78,43 +82,34 @@ WHERE id = %(id)s
 
 @dataclass
 class Lease:
-    """A claimed segment: its position and the fence that proves the claim."""
+    """A claimed segment: its read position and the fence that proves the claim."""
 
     projection: str
     generation: str
     segment: int
     checkpoint_id: int
     fence: int
-    txid: int
-    position: int
-    horizon: int
+    position: ReadPosition
 
-    @property
-    def after(self) -> tuple[int, int] | None:
-        return (
-            None if (self.txid, self.position) == (0, 0) else (self.txid, self.position)
-        )
-
-    def advance(
-        self, *, txid: int, position: int, horizon: int, applied: int, release: bool
-    ) -> bool:
+    def advance(self, *, to: ReadPosition, applied: int, release: bool) -> bool:
         """Move the checkpoint (fenced), and with `release` let the lease go.
 
         Returns True if the lease was released; raises `LeaseLost` if another
         runner has claimed the segment.
         """
+        txid, position = to.after or (0, 0)
         row = self._fetch(
             ADVANCE,
+            since=to.since,
+            target=to.target,
             txid=txid,
             position=position,
-            horizon=horizon,
             applied=applied,
-            moved=(txid, position) != (self.txid, self.position),
+            moved=applied > 0 or to != self.position,
             release=release,
             lease=_lease_seconds(),
         )
-        self.txid, self.position = txid, position
-        self.horizon = max(self.horizon, horizon)
+        self.position = to
         return bool(row[0])
 
     def renew(self) -> None:
@@ -195,9 +190,14 @@ def claim_waiting(
         time.sleep(0.05)
 
 
+def _owner() -> str:
+    """A new runner's name: its host (to see where segments run) and a unique id."""
+    return f"{socket.gethostname()[:24]}/{uuid.uuid4().hex}"
+
+
 def _try_claim(*, projection: str, generation: str, segment: int) -> Lease | None:
     params: dict[str, Any] = {
-        "owner": uuid.uuid4().hex,
+        "owner": _owner(),
         "lease": _lease_seconds(),
         "projection": projection,
         "generation": generation,
@@ -208,16 +208,18 @@ def _try_claim(*, projection: str, generation: str, segment: int) -> Lease | Non
         row = cursor.fetchone()
     if row is None:
         return None
-    checkpoint_id, fence, txid, position, horizon = row
+    checkpoint_id, fence, since, target, txid, position = row
     return Lease(
         projection=projection,
         generation=generation,
         segment=segment,
         checkpoint_id=checkpoint_id,
         fence=fence,
-        txid=txid,
-        position=position,
-        horizon=horizon,
+        position=ReadPosition(
+            since=since,
+            target=target,
+            after=(txid, position) if target else None,
+        ),
     )
 
 

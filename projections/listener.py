@@ -3,7 +3,8 @@
 Notifications are wake-ups only, never data: on each burst the listener
 queues a run for every segment with events waiting (deduplicated) and moves
 the idle segments' horizons, and a periodic tick does the same, so a lost
-notification or message only delays a projection, never stalls it.
+notification or message only delays a projection, never stalls it. Each tick
+also checks that no live read model lost its data (`projections.healing`).
 """
 
 import logging
@@ -18,6 +19,7 @@ import redis
 from django.db import DatabaseError, close_old_connections, connection, connections
 
 from projections import tunables
+from projections.healing import check_and_heal
 from projections.wakeups import WakeReport, wake_pending
 
 logger = logging.getLogger(__name__)
@@ -36,25 +38,61 @@ def listen(
     *,
     stop: threading.Event,
     on_wake: Callable[[], WakeReport] = wake_pending,
+    on_tick: Callable[[], object] = check_and_heal,
     tick_seconds: float | None = None,
 ) -> None:
     """Run until `stop` is set, reconnecting to PostgreSQL when it goes away."""
     tick = float(tunables.get("TICK_SECONDS") if tick_seconds is None else tick_seconds)
+    ticker = _Ticker(on_tick=on_tick, every=tick)
     try:
         while not stop.is_set():
-            _listen_once(stop=stop, on_wake=on_wake, tick=tick)
+            _listen_once(stop=stop, on_wake=on_wake, tick=tick, ticker=ticker)
     finally:
         connections.close_all()
 
 
+class _Ticker:
+    """Runs `on_tick` at most every `every` seconds, in a thread of its own, so
+    a store that hangs (a cut connection waits for its timeout) never delays
+    wake-ups; a run still going when the next is due is not doubled."""
+
+    def __init__(self, *, on_tick: Callable[[], object], every: float) -> None:
+        self.on_tick, self.every = on_tick, every
+        self.due = time.monotonic() + every
+        self.thread: threading.Thread | None = None
+
+    def maybe(self) -> None:
+        if time.monotonic() < self.due or (self.thread and self.thread.is_alive()):
+            return
+        self.due = time.monotonic() + self.every
+        self.thread = threading.Thread(
+            target=self._run, name="periodic-check", daemon=True
+        )
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.on_tick()
+        except Exception:
+            # Any failure (a store or the database gone, a bug) must not end
+            # the listener: wake-ups go on, and the next tick tries again.
+            logger.exception("periodic check failed; retrying on the next tick")
+        finally:
+            connections.close_all()  # this thread's own connections
+
+
 def _listen_once(
-    *, stop: threading.Event, on_wake: Callable[[], WakeReport], tick: float
+    *,
+    stop: threading.Event,
+    on_wake: Callable[[], WakeReport],
+    tick: float,
+    ticker: _Ticker,
 ) -> None:
     try:
         with psycopg.connect(**_connection_params(), autocommit=True) as conn:
             conn.execute(f"LISTEN {CHANNEL}")
             logger.info("listening on %s, tick every %ss", CHANNEL, tick)
-            _serve(conn=conn, stop=stop, on_wake=on_wake, tick=tick)
+            _serve(conn=conn, stop=stop, on_wake=on_wake, tick=tick, ticker=ticker)
     except psycopg.OperationalError as exc:
         logger.warning("listener connection lost: %s; reconnecting", exc)
         stop.wait(RECONNECT_DELAY)
@@ -66,6 +104,7 @@ def _serve(
     stop: threading.Event,
     on_wake: Callable[[], WakeReport],
     tick: float,
+    ticker: _Ticker,
 ) -> None:
     """Wake on NOTIFY and every tick; look again soon while events are held back.
 
@@ -83,6 +122,7 @@ def _serve(
             held_back = _wake(on_wake)
             retry = min(MAX_RETRY, retry * 2 or FIRST_RETRY) if held_back else 0.0
             next_wake = time.monotonic() + (retry or tick)
+        ticker.maybe()
 
 
 def _wake(on_wake: Callable[[], WakeReport]) -> bool:

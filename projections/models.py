@@ -2,10 +2,15 @@
 
 from django.db import models
 
+from projections.visibility import NOTHING
+
 
 class GenerationState(models.TextChoices):
     BUILDING = "building"
     LIVE = "live"
+    # Was live, but its store lost the data (see projections.healing): readers
+    # get 503 and a rebuild replaces it.
+    LOST = "lost"
     RETIRED = "retired"
 
 
@@ -24,6 +29,13 @@ class ProjectionGeneration(models.Model):
 
     class Meta:
         ordering = ["projection", "created_at", "id"]
+        permissions = [
+            (
+                "operate_projections",
+                "Can pause, resume, rebuild, roll back and verify projections and "
+                "retry or skip dead letters (ops console)",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["projection", "generation"], name="generation_unique"
@@ -46,8 +58,11 @@ class ProjectionGeneration(models.Model):
 class SegmentCheckpoint(models.Model):
     """Progress and lease of one segment of one generation of a projection.
 
-    `(checkpoint_txid, checkpoint_position)` is the last outbox event applied; `horizon` is a txid
-    below which every event of the segment has been applied. The lease
+    `checkpoint_snapshot` (a `pg_snapshot`) sees every transaction whose events
+    the segment has applied. While a pair of snapshots is read in pages,
+    `target_snapshot` ends the pair and `(checkpoint_txid, checkpoint_position)`
+    is the last event applied within it (both empty/zero between pairs).
+    `horizon` is the checkpoint's xmin: every txid below it is applied. The lease
     (`lease_owner`, `lease_expires_at`) admits one runner at a time, and
     `fence` grows on every claim: progress is written `WHERE fence = <mine>`,
     so a runner that lost its lease can never move the checkpoint.
@@ -56,6 +71,8 @@ class SegmentCheckpoint(models.Model):
     projection = models.CharField(max_length=64)
     generation = models.CharField(max_length=32)
     segment = models.PositiveSmallIntegerField()
+    checkpoint_snapshot = models.TextField(default=NOTHING)
+    target_snapshot = models.TextField(blank=True, default="")
     checkpoint_txid = models.BigIntegerField(default=0)
     checkpoint_position = models.BigIntegerField(default=0)
     horizon = models.BigIntegerField(default=0)
@@ -85,13 +102,16 @@ class SegmentCheckpoint(models.Model):
     def __str__(self) -> str:
         return (
             f"{self.projection}/{self.generation}/{self.segment} "
-            f"at ({self.checkpoint_txid}, {self.checkpoint_position})"
+            f"at {self.checkpoint_snapshot}"
         )
 
 
 class DeadLetterStatus(models.TextChoices):
     PARKED = "parked"
     RESOLVED = "resolved"
+    # An operator gave up on it (with a reason): it no longer holds its
+    # aggregate back, and is never applied.
+    SKIPPED = "skipped"
 
 
 class DeadLetter(models.Model):
@@ -132,6 +152,9 @@ class DeadLetter(models.Model):
     )
     attempts = models.PositiveIntegerField(default=1)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # Why an operator retried or skipped it, and who (from the ops console).
+    operator_reason = models.TextField(blank=True, default="")
+    operator = models.CharField(max_length=150, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

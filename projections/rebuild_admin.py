@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from projections import registry
-from projections.rebuild_actors import enqueue_rebuild
+from projections.rebuild_actors import enqueue_rebuild, queue_rebuild
 from projections.rebuild_models import (
     RebuildKind,
     RebuildRun,
@@ -100,10 +100,9 @@ class RebuildRunAdmin(admin.ModelAdmin):
     ) -> None:
         projections = sorted(set(queryset.values_list("projection", flat=True)))
         for projection in projections:
-            run = RebuildRun.objects.create(
+            queue_rebuild(
                 projection=projection, requested_by=request.user.get_username()
             )
-            transaction.on_commit(partial(enqueue_rebuild, run))
         self.message_user(request, f"Queued rebuilds of {', '.join(projections)}.")
 
     @admin.action(description="Resume the selected interrupted rebuilds")

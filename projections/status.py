@@ -1,6 +1,6 @@
 """Where every projection segment stands: checkpoint, head, lag, state, dead letters."""
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -9,32 +9,33 @@ from django.db.models import Count
 from django.utils import timezone
 
 from commands.models import OutboxEvent
-from projections import generations, registry, tunables
+from commands.outbox import NOT_APPLIED_SQL
+from projections import generations, healing, holders, registry, tunables
 from projections.engine import shards_of
 from projections.models import (
     DeadLetter,
     DeadLetterStatus,
+    GenerationState,
     ProjectionGeneration,
     SegmentCheckpoint,
 )
 
 OUTBOX = OutboxEvent._meta.db_table
+CHECKPOINTS = SegmentCheckpoint._meta.db_table
 
 WAITING_SQL = f"""
-SELECT count(*), min(occurred_at)
-FROM {OUTBOX}
-WHERE shard = ANY(%(shards)s::smallint[])
-  AND aggregate_type = ANY(%(types)s::text[])
-  AND txid >= %(txid)s::text::xid8
-  AND (txid, position) > (%(txid)s::text::xid8, %(position)s)
-  AND txid < pg_snapshot_xmin(pg_current_snapshot())
+SELECT count(*), min(o.occurred_at)
+FROM {OUTBOX} o, {CHECKPOINTS} c
+WHERE c.id = %(id)s
+  AND o.shard = ANY(%(shards)s::smallint[])
+  AND o.aggregate_type = ANY(%(types)s::text[])
+  AND {NOT_APPLIED_SQL}
 """
 
 HEAD_SQL = f"""
 SELECT txid::text::bigint, position
 FROM {OUTBOX}
 WHERE shard = ANY(%(shards)s::smallint[])
-  AND txid < pg_snapshot_xmin(pg_current_snapshot())
 ORDER BY txid DESC, position DESC
 LIMIT 1
 """
@@ -46,7 +47,7 @@ class SegmentStatus:
     generation: str
     generation_state: str
     segment: int
-    checkpoint: tuple[int, int]
+    checkpoint: str
     horizon: int
     head: tuple[int, int] | None
     lag_events: int
@@ -55,6 +56,9 @@ class SegmentStatus:
     dead_letters: int
     events_applied: int
     last_error: str
+    # Open transactions of this database the checkpoint waits for: their
+    # events (if any) arrive when they commit.
+    held_by: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -64,13 +68,16 @@ def projection_status(*, projection: str | None = None) -> list[SegmentStatus]:
     """One row per segment of every live or building generation."""
     names = [registry.get(projection).name] if projection else registry.names()
     rows: list[SegmentStatus] = []
+    running = holders.open_writers()
     for generation in _generations(names):
         parked = _parked_counts(generation)
         checkpoints = SegmentCheckpoint.objects.filter(
             projection=generation.projection, generation=generation.generation
         ).order_by("segment")
         rows.extend(
-            _segment_status(generation=generation, checkpoint=row, parked=parked)
+            _segment_status(
+                generation=generation, checkpoint=row, parked=parked, running=running
+            )
             for row in checkpoints
         )
     return rows
@@ -100,6 +107,7 @@ def _segment_status(
     generation: ProjectionGeneration,
     checkpoint: SegmentCheckpoint,
     parked: dict[int, int],
+    running: list[holders.Holder],
 ) -> SegmentStatus:
     spec = registry.get(generation.projection)
     shards = shards_of(segment=checkpoint.segment, segments=generation.segments)
@@ -113,17 +121,25 @@ def _segment_status(
         generation=generation.generation,
         generation_state=generation.state,
         segment=checkpoint.segment,
-        checkpoint=(checkpoint.checkpoint_txid, checkpoint.checkpoint_position),
+        checkpoint=checkpoint.checkpoint_snapshot,
         horizon=checkpoint.horizon,
         head=_head(shards),
         lag_events=waiting,
         lag_seconds=round(lag_seconds, 3),
-        state=segment_state(
+        state=healing.loss_state(generation.projection)
+        if generation.state == GenerationState.LOST
+        else segment_state(
             checkpoint=checkpoint, waiting=waiting, oldest=oldest, now=now
         ),
         dead_letters=parked.get(checkpoint.segment, 0),
         events_applied=checkpoint.events_applied,
         last_error=checkpoint.last_error,
+        held_by=[
+            holder.as_dict()
+            for holder in holders.holding(
+                running=running, checkpoint=checkpoint.checkpoint_snapshot
+            )
+        ],
     )
 
 
@@ -158,12 +174,7 @@ def segment_state(
 def _waiting(
     *, shards: list[int], types: list[str], checkpoint: SegmentCheckpoint
 ) -> tuple[int, datetime | None]:
-    params: dict[str, Any] = {
-        "shards": shards,
-        "types": types,
-        "txid": str(checkpoint.checkpoint_txid),
-        "position": checkpoint.checkpoint_position,
-    }
+    params: dict[str, Any] = {"shards": shards, "types": types, "id": checkpoint.pk}
     with connection.cursor() as cursor:
         cursor.execute(WAITING_SQL, params)
         count, oldest = cursor.fetchone()

@@ -18,3 +18,13 @@ def segments_for(projection: str) -> int:
     """Segment count a new generation of `projection` is created with."""
     overrides = get("SEGMENTS_BY_PROJECTION") or {}
     return int(overrides.get(projection, get("SEGMENTS")))
+
+
+def index_shape(projection: str) -> dict[str, int]:
+    """Shards and replicas a new OpenSearch index of `projection` is created with."""
+    shards = get("INDEX_SHARDS_BY_PROJECTION") or {}
+    replicas = get("INDEX_REPLICAS_BY_PROJECTION") or {}
+    return {
+        "number_of_shards": int(shards.get(projection, get("INDEX_SHARDS"))),
+        "number_of_replicas": int(replicas.get(projection, get("INDEX_REPLICAS"))),
+    }

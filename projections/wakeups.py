@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from projections import generations, horizons, registry, wake_dedupe, watermarks
 from projections.actors import project_segment
 from projections.models import GenerationState, ProjectionGeneration
+from projections.visibility import TxSnapshot, common
 
 logger = logging.getLogger(__name__)
 
@@ -13,15 +14,15 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class WakeReport:
     sent: int
-    # Committed events the snapshot horizon has not passed yet (an older
-    # transaction is still open): worth looking again soon.
-    held_back: bool
+    # Committed events a reader cannot take yet, worth looking again soon. The
+    # snapshot-pair reader takes every ended transaction at once, so none.
+    held_back: bool = False
 
 
 def wake_pending() -> WakeReport:
     """Queue a run for each segment with events waiting.
 
-    Segments with nothing waiting get their horizon raised in the same scan,
+    Segments with nothing waiting get their checkpoint moved in the same scan,
     and the watermarks of live projections are republished, without a run.
     Called on every NOTIFY and every tick of the listener; deduplicated like
     `wake_all`.
@@ -36,17 +37,21 @@ def wake_pending() -> WakeReport:
         ]
     )
     if any(s.raised for s in segments):
-        watermarks.publish_many(_live_horizons(segments))
-    return WakeReport(sent=sent, held_back=horizons.held_back())
+        watermarks.publish_many(_live_watermarks(segments))
+    return WakeReport(sent=sent)
 
 
-def _live_horizons(segments: list[horizons.SegmentScan]) -> dict[str, int]:
-    """The smallest segment horizon of each live projection."""
-    lowest: dict[str, int] = {}
+def _live_watermarks(segments: list[horizons.SegmentScan]) -> dict[str, TxSnapshot]:
+    """What every segment of each live projection has applied."""
+    by_projection: dict[str, list[TxSnapshot]] = {}
     for s in segments:
         if s.live:
-            lowest[s.projection] = min(lowest.get(s.projection, s.horizon), s.horizon)
-    return lowest
+            by_projection.setdefault(s.projection, []).append(s.checkpoint)
+    return {
+        name: found
+        for name, checkpoints in by_projection.items()
+        if (found := common(checkpoints)) is not None
+    }
 
 
 def wake_all() -> int:

@@ -6,7 +6,7 @@ from typing import Any
 from commands.models import ApiKey
 from projections.events import Event
 
-FIELDS = ("id", "name", "key_hash", "scopes", "active", "version")
+FIELDS = ("id", "name", "key_hash", "scopes", "active", "expires_at", "version")
 
 
 def keys_for(event: Event) -> Iterable[str]:

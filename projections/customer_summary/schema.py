@@ -3,12 +3,12 @@
 Hash `{ns}:customer_summary:{generation}:{customer_id}` with FIELDS and `version`.
 """
 
-from projections import naming
+from projections.naming import HashKeys
 
 PROJECTION = "customer_summary"
 FIELDS = ("orders_count", "lifetime_value")
+KEYS = HashKeys(PROJECTION)
 
 
 def key(*, generation: str, customer_id: int | str) -> str:
-    prefix = naming.redis_prefix(projection=PROJECTION, generation=generation)
-    return f"{prefix}:{customer_id}"
+    return KEYS.at(generation).entry(str(customer_id))

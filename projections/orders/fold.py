@@ -16,8 +16,9 @@ class OrderRow:
 
 
 def composite_version(row: OrderRow) -> int:
-    """order + customer version: grows when either input does."""
-    return int(row.order["version"]) + int(row.customer["version"])
+    """order version + customer stamp: grows exactly when what the document shows
+    does (a customer's stats changes leave the stamp alone)."""
+    return int(row.order["version"]) + int(row.customer["stamp"])
 
 
 def build_order_document(row: OrderRow) -> DocumentWrite:
@@ -38,7 +39,7 @@ def build_order_document(row: OrderRow) -> DocumentWrite:
         "cancelled_at": iso(order["cancelled_at"]),
         "versions": {
             "order": int(order["version"]),
-            "customer": int(customer["version"]),
+            "customer": int(customer["stamp"]),
         },
     }
     return DocumentWrite(

@@ -4,6 +4,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from commands import events
 from commands.models import Order, OrderLine
 from projections.events import Event
 from projections.orders.fold import OrderRow
@@ -23,7 +24,7 @@ ORDER_FIELDS = (
 CUSTOMER_FIELDS = {
     "customer__name": "name",
     "customer__email": "email",
-    "customer__version": "version",
+    "customer__stamp": "stamp",
 }
 LINE_FIELDS = (
     "order_id",
@@ -37,12 +38,12 @@ LINE_FIELDS = (
 
 # Only these customer events change what an order document shows (name, email);
 # stats changes bump the customer's version but leave its orders' documents alone.
-CUSTOMER_DETAIL_EVENTS = frozenset({"CustomerUpdated"})
+CUSTOMER_DETAIL_EVENTS = frozenset({events.CUSTOMER_UPDATED})
 
 
 def keys_for(event: Event) -> Iterable[str]:
     """Order ids whose document the event changes (a renamed customer: all theirs)."""
-    if event.aggregate_type == "order":
+    if event.aggregate_type == events.ORDER:
         return [str(event.aggregate_id)]
     if event.event_type in CUSTOMER_DETAIL_EVENTS:
         orders = Order.objects.filter(customer_id=int(event.aggregate_id))

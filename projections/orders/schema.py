@@ -4,16 +4,22 @@ Money fields are `double` (the source keeps the exact decimal string): the
 OpenSearch `integ-test-zip` distribution has no `scaled_float`.
 """
 
+from collections.abc import Mapping
 from typing import Any
+
+from projections import tunables
+from projections.index_settings import IndexSettings
 
 PROJECTION = "orders"
 
+# The read API's `ordering` values (each also descending, with a leading `-`):
+# public name -> the field it sorts on. The one definition; readapi reads it.
 ORDERINGS = {
     "placed_at": "placed_at",
     "total": "total",
 }
 
-SETTINGS: dict[str, Any] = {"number_of_shards": 1, "number_of_replicas": 0}
+SETTINGS: Mapping[str, Any] = IndexSettings(lambda: tunables.index_shape(PROJECTION))
 
 MAPPINGS: dict[str, Any] = {
     "dynamic": "strict",

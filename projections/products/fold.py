@@ -15,13 +15,13 @@ class CategoryNode:
     name: str
     slug: str
     parent_id: int | None
+    stamp: int = 1
 
 
 @dataclass(frozen=True)
 class CatalogTreeView:
-    """The whole category tree at one version of the catalogue tree."""
+    """The whole category tree in one snapshot."""
 
-    version: int
     categories: Mapping[int, CategoryNode]
     _paths: dict[int | None, list[CategoryNode]] = field(
         default_factory=dict, compare=False, repr=False
@@ -32,6 +32,10 @@ class CatalogTreeView:
         if category_id not in self._paths:
             self._paths[category_id] = self._walk(category_id)
         return self._paths[category_id]
+
+    def path_stamp(self, category_id: int | None) -> int:
+        """What the path adds to a product document's version: its stamps' sum."""
+        return sum(node.stamp for node in self.path(category_id))
 
     def _walk(self, category_id: int | None) -> list[CategoryNode]:
         path: list[CategoryNode] = []
@@ -54,26 +58,37 @@ class ProductRow:
     tree: CatalogTreeView
 
 
+def version_parts(row: ProductRow) -> dict[str, int]:
+    """The document's inputs' shares of its version (README "Document versions").
+
+    Product stamp, stock version and the stamps of the categories on the path
+    (`tree`); a tombstone shows no path, so its version leaves the path out.
+    """
+    product = row.product
+    return {
+        "product": int(product["stamp"]),
+        "stock": int(row.stock["version"]) if row.stock else 0,
+        "tree": 0
+        if product["deleted"]
+        else row.tree.path_stamp(product["category_id"]),
+    }
+
+
 def composite_version(row: ProductRow) -> int:
-    """product + stock + catalogue tree version: grows whenever any input does."""
-    stock_version = int(row.stock["version"]) if row.stock else 0
-    return int(row.product["version"]) + stock_version + row.tree.version
+    """Grows exactly when one of the document's inputs changes."""
+    return sum(version_parts(row).values())
 
 
 def build_product_document(row: ProductRow) -> DocumentWrite:
     """The search document (or the tombstone of a deleted product) for `row`."""
     product = row.product
-    versions = {
-        "product": int(product["version"]),
-        "stock": int(row.stock["version"]) if row.stock else 0,
-        "tree": row.tree.version,
-    }
+    versions = version_parts(row)
     if product["deleted"]:
         document = _tombstone(product, versions=versions)
     else:
         document = _document(row, versions=versions)
     return DocumentWrite(
-        doc_id=str(product["id"]), version=composite_version(row), document=document
+        doc_id=str(product["id"]), version=sum(versions.values()), document=document
     )
 
 

@@ -7,7 +7,8 @@ from typing import Any
 import orjson
 from django.db import connection
 
-from commands.models import CatalogTree, Category, Product, StockItem
+from commands import events
+from commands.models import Category, Product, StockItem
 from projections.events import Event
 from projections.products.fold import CatalogTreeView, CategoryNode, ProductRow
 
@@ -18,7 +19,7 @@ PRODUCTS_SQL = f"""
 SELECT p.id, p.sku, p.name, p.description, p.category_id, p.price::text,
        p.currency, p.status, p.attributes::text, p.deleted,
        to_json(p.created_at) #>> '{{}}', to_json(p.updated_at) #>> '{{}}',
-       p.version, s.on_hand, s.reserved, s.units_sold, s.version
+       p.version, p.stamp, s.on_hand, s.reserved, s.units_sold, s.version
 FROM {Product._meta.db_table} p
 LEFT JOIN {StockItem._meta.db_table} s ON s.product_id = p.id
 WHERE p.id = ANY(%s)
@@ -37,6 +38,7 @@ PRODUCT_COLUMNS = (
     "created_at",
     "updated_at",
     "version",
+    "stamp",
 )
 STOCK_COLUMNS = ("on_hand", "reserved", "units_sold", "version")
 
@@ -47,9 +49,9 @@ def keys_for(event: Event) -> Iterable[str]:
     A category change re-projects every live product in the category's
     subtree: their path slugs and names are denormalised into the document.
     """
-    if event.aggregate_type in ("product", "stock"):
+    if event.aggregate_type in (events.PRODUCT, events.STOCK):
         return [str(event.aggregate_id)]
-    if event.aggregate_type == "category":
+    if event.aggregate_type == events.CATEGORY:
         return [str(pk) for pk in products_under(int(event.aggregate_id))]
     return []
 
@@ -98,11 +100,12 @@ def _row(row: Sequence[Any], *, tree: CatalogTreeView) -> ProductRow:
 
 
 def load_tree() -> CatalogTreeView:
-    version = CatalogTree.objects.values_list("version", flat=True).first() or 0
     nodes = {
-        pk: CategoryNode(id=pk, name=name, slug=slug, parent_id=parent_id)
-        for pk, name, slug, parent_id in Category.objects.values_list(
-            "id", "name", "slug", "parent_id"
+        pk: CategoryNode(
+            id=pk, name=name, slug=slug, parent_id=parent_id, stamp=int(stamp)
+        )
+        for pk, name, slug, parent_id, stamp in Category.objects.values_list(
+            "id", "name", "slug", "parent_id", "stamp"
         )
     }
-    return CatalogTreeView(version=int(version), categories=nodes)
+    return CatalogTreeView(categories=nodes)

@@ -2,43 +2,74 @@
 
 Money fields are `double` (the source keeps the exact decimal string): the
 OpenSearch `integ-test-zip` distribution has no mapper-extras module, hence no
-`scaled_float`, and no analysis-common module, hence no `asciifolding`.
+`scaled_float`. Text goes through the analyzers of `analysis.py` (the
+analysis-common module, which scripts/services.sh installs into the node).
 """
 
+from collections.abc import Mapping
 from typing import Any
+
+from projections import tunables
+from projections.index_settings import IndexSettings
+from projections.products import analysis
 
 PROJECTION = "products"
 
+# The read API's `ordering` values (each also descending, with a leading `-`):
+# public name -> the field it sorts on. The one definition; readapi reads it.
 ORDERINGS = {
     "price": "price",
     "name": "name.sort",
     "created_at": "created_at",
 }
 
-SETTINGS: dict[str, Any] = {
-    "number_of_shards": 1,
-    "number_of_replicas": 0,
-    "analysis": {
-        "normalizer": {
-            "lowercase": {"type": "custom", "filter": ["lowercase"]},
-        },
-    },
+
+def _settings() -> dict[str, Any]:
+    """Shards and replicas from the settings, analysis from the current language
+    and synonyms file: a new generation picks up an edit."""
+    return {**tunables.index_shape(PROJECTION), "analysis": analysis.analysis()}
+
+
+SETTINGS: Mapping[str, Any] = IndexSettings(_settings)
+
+# Words as written (folded, not stemmed): typos are measured against these, since
+# a misspelt word and its correct spelling may stem apart ("choclate", "chocol").
+PLAIN = {"type": "text", "analyzer": analysis.FOLDED}
+
+TEXT = {
+    "type": "text",
+    "analyzer": analysis.TEXT,
+    "search_analyzer": analysis.TEXT_SEARCH,
+    "fields": {"plain": PLAIN},
 }
 
 MAPPINGS: dict[str, Any] = {
     "dynamic": "strict",
     "properties": {
         "id": {"type": "long"},
-        "sku": {"type": "keyword"},
-        "name": {
-            "type": "text",
-            "fields": {"sort": {"type": "keyword", "normalizer": "lowercase"}},
+        "sku": {
+            "type": "keyword",
+            "fields": {"folded": {"type": "keyword", "normalizer": "folded"}},
         },
-        "description": {"type": "text"},
+        "name": {
+            **TEXT,
+            "fields": {
+                "plain": PLAIN,
+                "sort": {"type": "keyword", "normalizer": "lowercase"},
+                # Every word's leading letters, for autocomplete and prefixes;
+                # the query itself is not cut into prefixes.
+                "prefix": {
+                    "type": "text",
+                    "analyzer": analysis.PREFIX,
+                    "search_analyzer": analysis.PREFIX_SEARCH,
+                },
+            },
+        },
+        "description": TEXT,
         "category_id": {"type": "long"},
         "category_slug": {"type": "keyword"},
         "category_path": {"type": "keyword"},
-        "category_names": {"type": "text"},
+        "category_names": TEXT,
         "price": {"type": "double"},
         "currency": {"type": "keyword"},
         "status": {"type": "keyword"},

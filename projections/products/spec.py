@@ -1,15 +1,20 @@
 """Registration of the `products` projection (OpenSearch)."""
 
+from commands import events
+from commands.models import Product
 from projections.products import fold, load, schema
+from projections.rebuilds.sources import Source
 from projections.registry import ProjectionSpec
 
 SPEC = ProjectionSpec(
     name=schema.PROJECTION,
     store="opensearch",
-    aggregate_types=frozenset({"product", "stock", "category"}),
+    aggregate_types=frozenset({events.PRODUCT, events.STOCK, events.CATEGORY}),
     keys_for=load.keys_for,
     load=load.load,
     build=fold.build_product_document,
+    source=Source(aggregate_type=events.PRODUCT, model=Product),
     index_settings=schema.SETTINGS,
     mappings=schema.MAPPINGS,
+    orderings=schema.ORDERINGS,
 )

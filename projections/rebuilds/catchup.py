@@ -1,7 +1,8 @@
 """Bring a loaded (or retired) generation up to date with the outbox.
 
-A generation's checkpoints start at `(xmin - 1, MAX_POSITION)`: its runners
-(re)apply every event with txid >= the snapshot's xmin. Reapplying is
+A generation's checkpoints start at the snapshot `xmin:xmin:` (it sees every
+transaction below the load snapshot's xmin): its runners (re)apply every event
+with txid >= xmin. Reapplying is
 harmless, because the engine re-reads the current state and the stores are
 version-fenced. The engine already runs building generations (wake-ups
 address every active generation); this module drives the same
@@ -16,27 +17,29 @@ from typing import Any
 from django.db import connection
 
 from commands.models import OutboxEvent
+from commands.outbox import NOT_APPLIED_SQL
 from projections import engine, registry
 from projections.errors import LeaseLost
 from projections.models import ProjectionGeneration, SegmentCheckpoint
 from projections.rebuilds.errors import CatchUpTimeout
-from projections.watermarks import current_horizon
+from projections.visibility import TxSnapshot
+from projections.watermarks import applied_snapshot
 
 logger = logging.getLogger(__name__)
 
-MAX_POSITION = 2**63 - 1
 IDLE_POLL = 0.05
 
-# Events each segment has not applied yet, capped so a huge backlog stays cheap
-# to count: one index range scan per segment on (txid, position).
+# Committed events each segment has not applied yet (those of transactions its
+# checkpoint snapshot does not see, less the pages of a pair already applied),
+# capped so a huge backlog stays cheap to count: index scans from the
+# checkpoint's running transactions and its xmax on.
 WAITING_SQL = f"""
 SELECT coalesce(sum(waiting.n), 0)
 FROM {SegmentCheckpoint._meta.db_table} c
 CROSS JOIN LATERAL (
     SELECT count(*) AS n FROM (
         SELECT 1 FROM {OutboxEvent._meta.db_table} o
-        WHERE (o.txid, o.position)
-              > (c.checkpoint_txid::text::xid8, c.checkpoint_position)
+        WHERE {NOT_APPLIED_SQL}
           AND o.shard %% %(segments)s = c.segment
           AND o.aggregate_type = ANY(%(types)s)
         LIMIT %(cap)s
@@ -54,8 +57,7 @@ def start_checkpoints(*, generation: ProjectionGeneration, xmin: int) -> None:
                 projection=generation.projection,
                 generation=generation.generation,
                 segment=segment,
-                checkpoint_txid=xmin - 1,
-                checkpoint_position=MAX_POSITION,
+                checkpoint_snapshot=str(TxSnapshot.below(xmin)),
                 horizon=xmin,
             )
             for segment in range(generation.segments)
@@ -111,17 +113,17 @@ def close_gap(
     tokens the live generation already passed must stay passed.
     """
     target = (
-        current_horizon(projection=generation.projection, generation=live)
+        applied_snapshot(projection=generation.projection, generation=live)
         if live
-        else 0
+        else TxSnapshot.below(1)
     )
     deadline = time.monotonic() + timeout
     while True:
         run_segments(generation)
-        horizon = current_horizon(
+        applied = applied_snapshot(
             projection=generation.projection, generation=generation.generation
         )
-        if horizon >= target:
+        if applied.covers(target):
             return
         if time.monotonic() > deadline:
             raise CatchUpTimeout(

@@ -16,14 +16,6 @@ class RebuildLocked(RebuildError):
         )
 
 
-class RebuildUnsupported(RebuildError):
-    def __init__(self, projection: str) -> None:
-        super().__init__(
-            f"projection {projection!r} has no write-model source to rebuild or "
-            "verify from (see projections.rebuilds.sources)"
-        )
-
-
 class NothingToResume(RebuildError):
     def __init__(self, projection: str) -> None:
         super().__init__(

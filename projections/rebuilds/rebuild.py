@@ -32,7 +32,7 @@ from projections.rebuilds.errors import (
 from projections.rebuilds.ledger import Ledger, open_ledger
 from projections.rebuilds.loading import load_snapshot
 from projections.rebuilds.reporting import Reporter
-from projections.rebuilds.sources import Source, source_for
+from projections.rebuilds.sources import Source
 from projections.rebuilds.swap import prune, swap
 from projections.rebuilds.targets import target_for
 from projections.registry import ProjectionSpec
@@ -101,7 +101,7 @@ class RebuildOutcome:
 def plan_rebuild(*, projection: str, options: RebuildOptions) -> RebuildPlan:
     """What `rebuild_projection` would do now; changes nothing."""
     spec = registry.get(projection)
-    source = source_for(projection)
+    source = spec.source
     live = generations.live_generation(projection)
     interrupted = runs.interrupted(projection=projection, kind=RebuildKind.REBUILD)
     resumable = interrupted if options.resume else None
@@ -135,7 +135,7 @@ def rebuild_projection(
     """Build a new generation of `projection` and swap it in (see module doc)."""
     reporter = reporter or Reporter()
     spec = registry.get(projection)
-    source = source_for(projection)
+    source = spec.source
     started = time.monotonic()
     with open_ledger() as ledger:
         if not ledger.try_lock(projection):

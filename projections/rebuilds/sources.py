@@ -5,29 +5,28 @@ them, chunk by chunk, to the projection's own `load` and `build` (the very
 functions the live projector uses), so a rebuilt document is byte for byte
 what the projector would write. Verification streams the same keys, and
 maps a store key back to a row to find documents that have none.
+
+Each projection declares its source in its registration (`ProjectionSpec.source`,
+see `projections.registry`).
 """
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any, Literal
 
 from django.db.models import Model, QuerySet
 
-from commands.models import ApiKey, Customer, Order, Product, StockItem
-from projections.rebuilds.errors import RebuildUnsupported
-
 Layout = Literal["document", "hash", "rank"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Source:
-    """The driving table of a projection, the column its store keys come from,
-    and the shape its entries take in the store."""
+    """The driving table of a projection (one row per entry), its aggregate
+    type, and the column its store keys come from."""
 
     aggregate_type: str
     model: type[Model]
-    layout: Layout
     store_key_field: str = "pk"
     store_key_is_int: bool = True
 
@@ -60,25 +59,6 @@ class Source:
             **{f"{self.store_key_field}__in": wanted}
         ).values_list(self.store_key_field, flat=True)
         return {str(key) for key in found}
-
-
-SOURCES: dict[str, Callable[[], Source]] = {
-    "products": lambda: Source("product", Product, "document"),
-    "orders": lambda: Source("order", Order, "document"),
-    "stock": lambda: Source("stock", StockItem, "hash"),
-    "top_products": lambda: Source("stock", StockItem, "rank"),
-    "customer_summary": lambda: Source("customer", Customer, "hash"),
-    "api_keys": lambda: Source(
-        "apikey", ApiKey, "hash", store_key_field="key_hash", store_key_is_int=False
-    ),
-}
-
-
-def source_for(projection: str) -> Source:
-    try:
-        return SOURCES[projection]()
-    except KeyError:
-        raise RebuildUnsupported(projection) from None
 
 
 def chunked(items: Iterable[Any], *, size: int) -> Iterator[list[Any]]:

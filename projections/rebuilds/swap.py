@@ -35,13 +35,18 @@ def swap(*, spec: ProjectionSpec, new: ProjectionGeneration) -> str | None:
             )
         )
         old = next((g for g in generations if g.state == GenerationState.LIVE), None)
+        # A lost generation (projections.losses) is replaced like the live one.
+        lost = [g for g in generations if g.state == GenerationState.LOST]
         now = timezone.now()
-        if old is not None and old.pk != new.pk:
-            _set_state(old, state=GenerationState.RETIRED, now=now)
+        for replaced in [*lost, *([old] if old and old.pk != new.pk else [])]:
+            _set_state(replaced, state=GenerationState.RETIRED, now=now)
         _set_state(new, state=GenerationState.LIVE, now=now)
         target_for(spec=spec, generation=new.generation).point_readers()
     watermarks.publish(projection=spec.name, generation=new.generation)
     logger.info("%s now serves generation %s", spec.name, new.generation)
+    for generation in lost:
+        # Its data is gone: nobody may roll back to it.
+        delete_generation(spec=spec, generation=generation)
     return old.generation if old is not None and old.pk != new.pk else None
 
 

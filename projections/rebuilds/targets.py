@@ -45,6 +45,7 @@ class IndexTarget:
     def __init__(self, *, spec: ProjectionSpec, generation: str) -> None:
         self.spec = spec
         self.alias = naming.alias(spec.name)
+        self.generation = generation
         self.index = naming.index_name(projection=spec.name, generation=generation)
         self.where = f"index {self.index}"
 
@@ -56,9 +57,11 @@ class IndexTarget:
             # No generation row owns it: the leftover of an abandoned build.
             client.indices.delete(index=self.index)
         settings = {**self.spec.index_settings, **LOADING_SETTINGS}
+        mappings = naming.marked_mappings(
+            mappings=self.spec.mappings, generation=self.generation
+        )
         client.indices.create(
-            index=self.index,
-            body={"settings": settings, "mappings": dict(self.spec.mappings)},
+            index=self.index, body={"settings": settings, "mappings": mappings}
         )
         logger.info("created %s for loading", self.where)
 
@@ -99,8 +102,15 @@ class KeyspaceTarget:
         self.where = f"Redis keys {self.prefix}:*"
 
     def prepare(self, *, fresh: bool) -> None:
+        """A fresh namespace holds only the marker (see `projections.losses`)."""
         if fresh:
             self.delete()
+            connections.redis_client().set(
+                naming.generation_marker(
+                    projection=self.projection, generation=self.generation
+                ),
+                "1",
+            )
 
     def finish_loading(self) -> None:
         """Nothing to do: Redis serves every write at once."""

@@ -3,11 +3,12 @@
 Hash `{ns}:stock:{generation}:{product_id}` with FIELDS and `version`.
 """
 
-from projections import naming
+from projections.naming import HashKeys
 
 PROJECTION = "stock"
 FIELDS = ("on_hand", "reserved", "available", "units_sold")
+KEYS = HashKeys(PROJECTION)
 
 
 def key(*, generation: str, product_id: int | str) -> str:
-    return f"{naming.redis_prefix(projection=PROJECTION, generation=generation)}:{product_id}"
+    return KEYS.at(generation).entry(str(product_id))

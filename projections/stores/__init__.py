@@ -12,6 +12,12 @@ class Store(Protocol):
     def ensure(self, *, live: bool) -> None:
         """Create the index / namespace if missing (idempotent)."""
 
+    def missing(self) -> str | None:
+        """Why this generation's data is gone (None: it is there).
+
+        Raises `StoreUnavailable` when the store cannot be asked: an outage
+        is not a loss."""
+
     def write(
         self, writes: Sequence[Write], *, keepalive: Callable[[], None] | None = None
     ) -> dict[int, str]:

@@ -12,7 +12,7 @@ from typing import Any
 import orjson
 from opensearchpy import helpers
 from opensearchpy.exceptions import ConnectionError as SearchUnreachable
-from opensearchpy.exceptions import RequestError, TransportError
+from opensearchpy.exceptions import NotFoundError, RequestError, TransportError
 
 from config import connections
 from projections import naming, tunables
@@ -39,6 +39,7 @@ class OpenSearchIndexStore:
         mappings: Mapping[str, Any],
     ) -> None:
         self.projection = projection
+        self.generation = generation
         self.index = naming.index_name(projection=projection, generation=generation)
         self.index_settings = index_settings
         self.mappings = mappings
@@ -60,7 +61,9 @@ class OpenSearchIndexStore:
             return
         body: dict[str, Any] = {
             "settings": dict(self.index_settings),
-            "mappings": dict(self.mappings),
+            "mappings": naming.marked_mappings(
+                mappings=self.mappings, generation=self.generation
+            ),
         }
         if live and not client.indices.exists_alias(name=naming.alias(self.projection)):
             body["aliases"] = {naming.alias(self.projection): {}}
@@ -70,6 +73,43 @@ class OpenSearchIndexStore:
             if exc.error != "resource_already_exists_exception":
                 raise
         logger.info("created index %s", self.index)
+
+    def missing(self) -> str | None:
+        """None while the alias holds the index, or the index is ours and
+        nothing holds the alias (then the alias is put back: no data was lost)."""
+        try:
+            return self._missing()
+        except SearchUnreachable as exc:
+            raise StoreUnavailable(f"OpenSearch unreachable: {exc}") from exc
+        except TransportError as exc:
+            if isinstance(exc.status_code, int) and exc.status_code < 500:
+                raise
+            raise StoreUnavailable(f"OpenSearch unavailable: {exc}") from exc
+
+    def _missing(self) -> str | None:
+        client = connections.opensearch()
+        alias = naming.alias(self.projection)
+        try:
+            holders = client.indices.get_alias(name=alias)
+        except NotFoundError:
+            holders = {}
+        if self.index in holders:
+            return None
+        if not self._marked():
+            return f"index {self.index} is gone"
+        if not holders:
+            client.indices.put_alias(index=self.index, name=alias)
+            logger.warning("alias %s was missing: pointed it at %s", alias, self.index)
+        return None
+
+    def _marked(self) -> bool:
+        """Does our index exist, created by us (not auto-created by a write)?"""
+        try:
+            mapping = connections.opensearch().indices.get_mapping(index=self.index)
+        except NotFoundError:
+            return False
+        meta = mapping.get(self.index, {}).get("mappings", {}).get("_meta", {})
+        return bool(meta.get(naming.INDEX_META_GENERATION) == self.generation)
 
     def write(
         self, writes: Sequence[Write], *, keepalive: Callable[[], None] | None = None

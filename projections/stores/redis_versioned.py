@@ -16,6 +16,7 @@ from config import connections
 from projections import naming
 from projections.backoff import Backoff
 from projections.errors import StoreUnavailable
+from projections.naming import HashSpace, RankSpace, RedisKeys
 from projections.writes import HashWrite, RankWrite, Write
 
 logger = logging.getLogger(__name__)
@@ -43,26 +44,42 @@ end
 return redis.error_reply('unknown write mode ' .. tostring(mode))
 """
 
-BOARD = "board"
-BOARD_VERSIONS = "versions"
-
 
 class RedisVersionedStore:
-    def __init__(self, *, projection: str, generation: str) -> None:
+    def __init__(self, *, keys: RedisKeys, generation: str) -> None:
+        projection = keys.projection
         self.projection = projection
         self.generation = generation
+        self.keys = keys
         self.prefix = naming.redis_prefix(projection=projection, generation=generation)
+        self.space = keys.at(generation)
+        self.marker = naming.generation_marker(
+            projection=projection, generation=generation
+        )
 
     def ensure(self, *, live: bool) -> None:
-        """Point readers at this generation if no generation is live yet."""
+        """Mark a new live generation and point readers at it if none is live yet.
+
+        (A rebuilt generation is marked by its rebuild, see `rebuilds.targets`.)
+        """
         if not live:
             return
         try:
-            connections.redis_client().set(
+            pipe = connections.redis_client().pipeline(transaction=True)
+            pipe.set(self.marker, "1", nx=True)
+            pipe.set(
                 naming.generation_pointer(self.projection), self.generation, nx=True
             )
+            pipe.execute()
         except (redis.ConnectionError, redis.TimeoutError) as exc:
             raise StoreUnavailable(f"Redis unreachable: {exc}") from exc
+
+    def missing(self) -> str | None:
+        try:
+            present = connections.redis_client().exists(self.marker)
+        except (redis.ConnectionError, redis.TimeoutError) as exc:
+            raise StoreUnavailable(f"Redis unreachable: {exc}") from exc
+        return None if present else f"Redis key {self.marker} is gone"
 
     def write(
         self, writes: Sequence[Write], *, keepalive: Callable[[], None] | None = None
@@ -89,12 +106,16 @@ class RedisVersionedStore:
         }
 
     def _script_call(self, write: Write) -> tuple[list[str], list[str | int | float]]:
-        if isinstance(write, HashWrite):
+        space = self.space
+        if isinstance(write, HashWrite) and isinstance(space, HashSpace):
             flat = [part for pair in sorted(write.fields.items()) for part in pair]
-            return [f"{self.prefix}:{write.key}"], ["hash", write.version, *flat]
-        if isinstance(write, RankWrite):
+            return [space.entry(write.key)], ["hash", write.version, *flat]
+        if isinstance(write, RankWrite) and isinstance(space, RankSpace):
             return (
-                [f"{self.prefix}:{BOARD}", f"{self.prefix}:{BOARD_VERSIONS}"],
+                [space.board, space.versions],
                 ["rank", write.version, write.member, write.score, int(write.present)],
             )
-        raise TypeError(f"a Redis store cannot apply {type(write).__name__}")
+        raise TypeError(
+            f"{self.projection} keeps {self.keys.layout} entries in Redis and "
+            f"cannot apply {type(write).__name__}"
+        )

@@ -4,15 +4,15 @@ Sorted set `{ns}:top_products:{generation}:board` (member = product id,
 score = units sold); member versions in the hash `...:versions`.
 """
 
-from projections import naming
+from projections.naming import RankKeys
 
 PROJECTION = "top_products"
+KEYS = RankKeys(PROJECTION)
 
 
 def board_key(*, generation: str) -> str:
-    return f"{naming.redis_prefix(projection=PROJECTION, generation=generation)}:board"
+    return KEYS.at(generation).board
 
 
 def versions_key(*, generation: str) -> str:
-    prefix = naming.redis_prefix(projection=PROJECTION, generation=generation)
-    return f"{prefix}:versions"
+    return KEYS.at(generation).versions

@@ -43,6 +43,11 @@ class DriftReport:
     repair_failures: list[str] = field(default_factory=list)
     # The projection did not catch up in time to confirm findings: some may be lag.
     unsettled: bool = False
+    seconds: float = 0.0
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.checked / self.seconds if self.seconds > 0 else 0.0
 
     @property
     def drifted(self) -> int:
@@ -53,6 +58,12 @@ class DriftReport:
         shown = self.examples.setdefault(kind, [])
         if len(shown) < EXAMPLES:
             shown.append(key)
+
+    def pace(self) -> str:
+        return (
+            f"{self.checked:,} rows in {self.seconds:.1f} s "
+            f"({self.rows_per_second:,.0f} rows/s)"
+        )
 
     def summary(self) -> str:
         counts = ", ".join(f"{self.counts[kind]} {kind}" for kind in DriftKind)

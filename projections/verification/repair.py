@@ -34,9 +34,9 @@ from opensearchpy import helpers
 
 from config import connections
 from projections import naming
-from projections.rebuilds.sources import Layout
+from projections.naming import HashSpace, RankKeys, RankSpace
+from projections.registry import ProjectionSpec
 from projections.stores.opensearch_index import OK, classify, describe
-from projections.stores.redis_versioned import BOARD, BOARD_VERSIONS
 from projections.verification.entries import Entry
 
 Pair = tuple[Entry, Entry | None]  # (expected, stored)
@@ -166,8 +166,7 @@ def deletes_forgotten(index: str) -> Iterator[None]:
     for a moment costs no guarantee. The setting is restored on the way out.
     """
     client = connections.opensearch()
-    current = client.indices.get_settings(index=index, name="index.gc_deletes")
-    previous = current[index]["settings"].get("index", {}).get("gc_deletes")
+    previous = explicit_gc_deletes(index)
     client.indices.put_settings(index=index, body={"index": {"gc_deletes": "0s"}})
     try:
         client.indices.refresh(index=index)
@@ -178,6 +177,23 @@ def deletes_forgotten(index: str) -> Iterator[None]:
         )
 
 
+def explicit_gc_deletes(index: str) -> str | None:
+    """The index's own `gc_deletes`, or None where it uses the default.
+
+    Asked by name, OpenSearch answers `{}` for a setting left at its default,
+    and `index` may be an alias (the answer is keyed by the concrete index).
+    None restores the default when put back.
+    """
+    answer = connections.opensearch().indices.get_settings(
+        index=index, name="index.gc_deletes"
+    )
+    for found in answer.values():
+        value = found.get("settings", {}).get("index", {}).get("gc_deletes")
+        if value is not None:
+            return str(value)
+    return None
+
+
 def _index_failures(items: Sequence[dict[str, Any]]) -> list[str]:
     """Items OpenSearch refused for good (409: a newer write landed: fine)."""
     return [
@@ -186,8 +202,8 @@ def _index_failures(items: Sequence[dict[str, Any]]) -> list[str]:
 
 
 class HashRepairer:
-    def __init__(self, *, prefix: str) -> None:
-        self.prefix = prefix
+    def __init__(self, *, space: HashSpace) -> None:
+        self.space = space
 
     def repair(self, pairs: Sequence[Pair]) -> list[str]:
         client = connections.redis_client()
@@ -196,7 +212,7 @@ class HashRepairer:
         for expected, stored in pairs:
             flat = [part for item in sorted(expected.content.items()) for part in item]
             script(
-                keys=[f"{self.prefix}:{expected.key}"],
+                keys=[self.space.entry(expected.key)],
                 args=[expected.version, _observed(stored), *flat],
                 client=pipe,
             )
@@ -204,14 +220,14 @@ class HashRepairer:
 
     def remove(self, keys: Sequence[str]) -> list[str]:
         if keys:
-            connections.redis_client().delete(*(f"{self.prefix}:{k}" for k in keys))
+            connections.redis_client().delete(*(self.space.entry(k) for k in keys))
         return []
 
 
 class RankRepairer:
-    def __init__(self, *, prefix: str) -> None:
-        self.board = f"{prefix}:{BOARD}"
-        self.versions = f"{prefix}:{BOARD_VERSIONS}"
+    def __init__(self, *, space: RankSpace) -> None:
+        self.board = space.board
+        self.versions = space.versions
 
     def repair(self, pairs: Sequence[Pair]) -> list[str]:
         client = connections.redis_client()
@@ -240,15 +256,14 @@ class RankRepairer:
         return []
 
 
-def repairer_for(*, projection: str, generation: str, layout: Layout) -> Repairer:
-    if layout == "document":
+def repairer_for(*, spec: ProjectionSpec, generation: str) -> Repairer:
+    if spec.store == "opensearch":
         return IndexRepairer(
-            index=naming.index_name(projection=projection, generation=generation)
+            index=naming.index_name(projection=spec.name, generation=generation)
         )
-    prefix = naming.redis_prefix(projection=projection, generation=generation)
-    if layout == "rank":
-        return RankRepairer(prefix=prefix)
-    return HashRepairer(prefix=prefix)
+    if isinstance(spec.key_layout, RankKeys):
+        return RankRepairer(space=spec.key_layout.at(generation))
+    return HashRepairer(space=spec.key_layout.at(generation))
 
 
 def _observed(stored: Entry | None) -> int:

@@ -13,8 +13,9 @@ from opensearchpy import helpers
 
 from config import connections
 from projections import naming
-from projections.rebuilds.sources import Layout, chunked
-from projections.stores.redis_versioned import BOARD, BOARD_VERSIONS
+from projections.naming import HashSpace, RankKeys, RankSpace
+from projections.rebuilds.sources import chunked
+from projections.registry import ProjectionSpec
 from projections.verification.entries import Entry
 
 
@@ -57,13 +58,13 @@ class IndexReader:
 
 
 class HashReader:
-    def __init__(self, *, prefix: str) -> None:
-        self.prefix = prefix
+    def __init__(self, *, space: HashSpace) -> None:
+        self.space = space
 
     def fetch(self, keys: Sequence[str]) -> dict[str, Entry]:
         pipe = connections.redis_client().pipeline(transaction=False)
         for key in keys:
-            pipe.hgetall(f"{self.prefix}:{key}")
+            pipe.hgetall(self.space.entry(key))
         found = {}
         for key, fields in zip(keys, pipe.execute(), strict=True):
             if fields:
@@ -72,19 +73,20 @@ class HashReader:
         return found
 
     def scan_keys(self, *, chunk: int) -> Iterator[list[str]]:
-        start = len(self.prefix) + 1
-        keys = connections.redis_client().scan_iter(
-            match=f"{self.prefix}:*", count=chunk
+        scanned = connections.redis_client().scan_iter(
+            match=self.space.pattern(), count=chunk
         )
-        return chunked((key[start:] for key in keys), size=chunk)
+        # The generation's marker (projections/losses.py) is not a document.
+        keys = (self.space.entry_key(redis_key) for redis_key in scanned)
+        return chunked((key for key in keys if key is not None), size=chunk)
 
 
 class RankReader:
     """A leaderboard: members in a sorted set, their versions in a side hash."""
 
-    def __init__(self, *, prefix: str) -> None:
-        self.board = f"{prefix}:{BOARD}"
-        self.versions = f"{prefix}:{BOARD_VERSIONS}"
+    def __init__(self, *, space: RankSpace) -> None:
+        self.board = space.board
+        self.versions = space.versions
 
     def fetch(self, keys: Sequence[str]) -> dict[str, Entry]:
         pipe = connections.redis_client().pipeline(transaction=False)
@@ -117,12 +119,11 @@ class RankReader:
                     yield member
 
 
-def reader_for(*, projection: str, generation: str, layout: Layout) -> StoredReader:
-    if layout == "document":
+def reader_for(*, spec: ProjectionSpec, generation: str) -> StoredReader:
+    if spec.store == "opensearch":
         return IndexReader(
-            index=naming.index_name(projection=projection, generation=generation)
+            index=naming.index_name(projection=spec.name, generation=generation)
         )
-    prefix = naming.redis_prefix(projection=projection, generation=generation)
-    if layout == "rank":
-        return RankReader(prefix=prefix)
-    return HashReader(prefix=prefix)
+    if isinstance(spec.key_layout, RankKeys):
+        return RankReader(space=spec.key_layout.at(generation))
+    return HashReader(space=spec.key_layout.at(generation))

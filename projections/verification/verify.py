@@ -25,7 +25,7 @@ from projections.models import ProjectionGeneration
 from projections.rebuilds.catchup import waiting_events
 from projections.rebuilds.reporting import Reporter
 from projections.rebuilds.snapshot import snapshot_xmax
-from projections.rebuilds.sources import Source, chunked, source_for
+from projections.rebuilds.sources import Source, chunked
 from projections.rebuilds.targets import target_for
 from projections.registry import ProjectionSpec
 from projections.snapshots import consistent_snapshot
@@ -115,6 +115,7 @@ def verify_projection(
 ) -> DriftReport:
     """Find (and with `repair`, fix) drift between a projection and the write model."""
     reporter = reporter or Reporter()
+    started = time.monotonic()
     verification = _prepare(
         projection=projection,
         generation=generation,
@@ -138,6 +139,7 @@ def verify_projection(
             verification.check_extras(store_keys)
     if repair:
         report.repaired = report.drifted - len(report.repair_failures)
+    report.seconds = time.monotonic() - started
     return report
 
 
@@ -150,17 +152,16 @@ def _prepare(
     settle_timeout: float,
 ) -> Verification:
     spec = registry.get(projection)
-    source = source_for(projection)
+    source = spec.source
     state = _generation(projection=projection, generation=generation)
-    layout = source.layout
-    where = {"projection": projection, "generation": state.generation}
-    reader = reader_for(**where, layout=layout)
+    reader = reader_for(spec=spec, generation=state.generation)
+    repairer = repairer_for(spec=spec, generation=state.generation)
     return Verification(
         spec=spec,
         source=source,
         generation=state,
         reader=reader,
-        repairer=repairer_for(**where, layout=layout) if repair else None,
+        repairer=repairer if repair else None,
         report=DriftReport(
             projection=projection,
             generation=state.generation,

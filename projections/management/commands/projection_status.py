@@ -5,16 +5,43 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from projections import workers
 from projections.errors import UnknownProjection
 from projections.status import SegmentStatus, projection_status
 
 COLUMNS = "{:<18} {:>4} {:>4} {:>24} {:>24} {:>8} {:>9} {:<8} {:>4}"
+# States that need a person (the `lost` state comes from projections.status).
+UNHEALTHY_STATES = frozenset({"stalled", "lost"})
+
+
+def unhealthy(row: SegmentStatus) -> bool:
+    return (
+        row.state in UNHEALTHY_STATES
+        or row.generation_state in UNHEALTHY_STATES
+        or row.dead_letters > 0
+    )
+
+
+def health_problem(rows: list[SegmentStatus]) -> str | None:
+    """What is wrong, for the exit message of cron and monitoring (None: healthy)."""
+    bad = [row for row in rows if unhealthy(row)]
+    if not bad:
+        return None
+    states = sorted({row.state for row in bad if row.state in UNHEALTHY_STATES})
+    dead = sum(row.dead_letters for row in bad)
+    where = ", ".join(f"{r.projection}/{r.generation}/{r.segment}" for r in bad[:10])
+    return (
+        f"{len(bad)} segment(s) need attention ({', '.join(states) or 'no stalls'}; "
+        f"{dead} dead letters): {where}. See `manage.py projection_status -v 2` for "
+        "last errors, `manage.py replay_dead_letters` once the cause is fixed"
+    )
 
 
 class Command(BaseCommand):
     help = (
         "Show each projection segment: generation, checkpoint, head, lag in events "
-        "and seconds, state (running/idle/stalled/paused) and dead letters."
+        "and seconds, state (running/idle/stalled/paused/lost) and dead letters. "
+        "Exits non-zero when a segment is stalled or lost or has dead letters."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -30,10 +57,17 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{exc}; see `manage.py projection_status` for names"
             ) from None
-        if options["json"]:
+        self._show(rows, as_json=options["json"], verbosity=options["verbosity"])
+        problem = health_problem(rows)
+        if problem is not None:
+            raise CommandError(problem)
+
+    def _show(
+        self, rows: list[SegmentStatus], *, as_json: bool, verbosity: int
+    ) -> None:
+        if as_json:
             self.stdout.write(json.dumps([row.as_dict() for row in rows], indent=2))
             return
-        verbosity = options["verbosity"]
         if verbosity == 0:
             self._summary(rows)
             return
@@ -52,13 +86,43 @@ class Command(BaseCommand):
         )
         for row in rows:
             self._row(row, verbose=verbosity >= 2)
+        self._holders(rows)
+        self._workers()
+
+    def _workers(self) -> None:
+        """Live worker processes (heartbeats): none means nothing will project."""
+        alive = workers.live_workers()
+        if alive:
+            self.stdout.write(f"workers alive: {len(alive)} ({', '.join(alive)})")
+            return
+        self.stdout.write(
+            self.style.WARNING(
+                "workers alive: 0 - no Dramatiq worker heartbeat; nothing will be "
+                "projected until one runs (`manage.py rundramatiq`)"
+            )
+        )
+
+    def _holders(self, rows: list[SegmentStatus]) -> None:
+        """Name the open transactions the checkpoints wait for, once each."""
+        seen: dict[int, dict[str, Any]] = {}
+        for row in rows:
+            seen.update((holder["pid"], holder) for holder in row.held_by)
+        for holder in seen.values():
+            self.stdout.write(
+                self.style.WARNING(
+                    f"waiting for open transaction pid {holder['pid']} "
+                    f"(database {holder['database']}, {holder['state']}, "
+                    f"open {holder['age_seconds']:.0f}s): its events arrive "
+                    "when it commits"
+                )
+            )
 
     def _row(self, row: SegmentStatus, *, verbose: bool) -> None:
         line = COLUMNS.format(
             row.projection,
             row.generation,
             row.segment,
-            "{}/{}".format(*row.checkpoint),
+            _short(row.checkpoint),
             "{}/{}".format(*row.head) if row.head else "-",
             row.lag_events,
             f"{row.lag_seconds:.1f}",
@@ -70,7 +134,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.ERROR(f"    last error: {row.last_error}"))
 
     def _summary(self, rows: list[SegmentStatus]) -> None:
-        problems = [r for r in rows if r.state == "stalled" or r.dead_letters]
+        problems = [r for r in rows if unhealthy(r)]
         for row in problems:
             self.stdout.write(
                 self.style.ERROR(
@@ -80,8 +144,13 @@ class Command(BaseCommand):
             )
 
     def _styled(self, line: str, row: SegmentStatus) -> str:
-        if row.state == "stalled" or row.dead_letters:
+        if unhealthy(row):
             return self.style.ERROR(line)
         if row.lag_events:
             return self.style.WARNING(line)
         return line
+
+
+def _short(snapshot: str, width: int = 24) -> str:
+    """A checkpoint snapshot, cut to the column with an ellipsis."""
+    return snapshot if len(snapshot) <= width else snapshot[: width - 1] + "…"

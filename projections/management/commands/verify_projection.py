@@ -54,6 +54,8 @@ class Command(BaseCommand):
         self._report(report, verbosity=verbosity, repair=options["repair"])
 
     def _report(self, report: DriftReport, *, verbosity: int, repair: bool) -> None:
+        if verbosity >= 2:
+            self.stdout.write(f"  {report.pace()}")
         if not report.drifted:
             self.stdout.write(self.style.SUCCESS(f"{report.summary()}: no drift."))
             return
