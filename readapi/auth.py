@@ -1,13 +1,14 @@
 """`Authorization: Api-Key <key>`: keys checked against the api_keys read model."""
 
 import hashlib
+import time
 from dataclasses import dataclass
 
 from rest_framework import authentication, exceptions, permissions
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from readapi.queries.api_keys import ApiKeyRecord, find_key
+from readapi.queries.api_keys import ApiKeyRecord, find_key, note_use
 
 SCHEME = "Api-Key"
 MAX_KEY_LENGTH = 256
@@ -25,7 +26,10 @@ class ApiClient:
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):
-    """Look the key's sha256 up in Redis on every request, so revocation is immediate."""
+    """Look the key's sha256 up in Redis on every request, so revocation is immediate.
+
+    Expiry is enforced here, from the read model, against this process's clock.
+    """
 
     def authenticate(self, request: Request) -> tuple[ApiClient, ApiKeyRecord] | None:
         header = request.headers.get("Authorization")
@@ -36,6 +40,10 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(
                 "This API key is not valid or was revoked."
             )
+        now = time.time()
+        if record.expired(now=now):
+            raise exceptions.AuthenticationFailed("This API key has expired.")
+        note_use(record.key_hash, now=now)
         return ApiClient(key=record), record
 
     def authenticate_header(self, request: Request) -> str:

@@ -5,8 +5,12 @@ from typing import Any, cast
 
 import redis
 from django.http import Http404, HttpRequest, JsonResponse
+from opensearchpy.exceptions import (
+    AuthenticationException,
+    AuthorizationException,
+    TransportError,
+)
 from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
-from opensearchpy.exceptions import TransportError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
@@ -36,6 +40,15 @@ class ServiceUnavailable(exceptions.APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_code = "service_unavailable"
     default_detail = "The read models are unavailable right now; try again shortly."
+
+
+class ReadModelUnavailable(ServiceUnavailable):
+    """The read model is missing: not built yet, or lost and being rebuilt."""
+
+    default_code = "read_model_unavailable"
+    default_detail = (
+        "This read model is being rebuilt and will be back shortly; try again."
+    )
 
 
 def error_body(
@@ -96,8 +109,19 @@ def _translate(exc: Exception) -> Exception:
         message = "This cursor has expired; start again from the first page."
         return InvalidParameters({"cursor": [message]}, code="invalid_cursor")
     if isinstance(exc, ReadModelMissing):
-        logger.warning("read model %s does not exist", exc)
-        return ServiceUnavailable("This read model is not available yet.")
+        logger.warning("read model %s is missing (being built or rebuilt)", exc)
+        return ReadModelUnavailable()
+    if isinstance(
+        exc,
+        redis.AuthenticationError | AuthenticationException | AuthorizationException,
+    ):
+        # A deployment error, not an outage: say which credentials to fix.
+        logger.error(
+            "a store refused our credentials (check REDIS_URL, or "
+            "OPENSEARCH_USERNAME / OPENSEARCH_PASSWORD): %s",
+            exc,
+        )
+        return ServiceUnavailable()
     if isinstance(
         exc, OpenSearchConnectionError | redis.ConnectionError | redis.TimeoutError
     ):

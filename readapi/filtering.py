@@ -1,6 +1,7 @@
 """django-filter FilterSets for the read side: they parse, validate and document
 query parameters, and hand back store clauses. No QuerySet ever stands behind them."""
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any, ClassVar
@@ -66,9 +67,14 @@ class DateTimeFilter(django_filters.Filter):
 
 
 class ReadFilterSet(django_filters.FilterSet):
-    """A FilterSet whose cleaned values become clauses through `clause_builders`."""
+    """A FilterSet whose cleaned values become clauses through `clause_builders`.
 
-    clause_builders: ClassVar[dict[str, ClauseBuilder]] = {}
+    Every filter has a clause builder or is one of `view_parameters`, which the
+    view reads itself (paging, ordering, output options): a filter with neither
+    would be ignored, so the system check readapi.E001 refuses it."""
+
+    clause_builders: ClassVar[Mapping[str, ClauseBuilder]] = {}
+    view_parameters: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, data: QueryDict) -> None:
         # django-filter deep-copies every filter per instance to bind it to a model
@@ -125,8 +131,22 @@ class ReadFilterSet(django_filters.FilterSet):
         return [
             self.clause_builders[name](value)
             for name, value in self.values.items()
-            if name in self.clause_builders
+            if name not in self.view_parameters
         ]
+
+    @classmethod
+    def filters_without_clause(cls) -> list[str]:
+        """Filters that neither build a clause nor are read by the view."""
+        return [
+            name
+            for name in cls.base_filters
+            if name not in cls.clause_builders and name not in cls.view_parameters
+        ]
+
+    @classmethod
+    def clauses_without_filter(cls) -> list[str]:
+        """Clause builders of parameters this filter set does not take."""
+        return [name for name in cls.clause_builders if name not in cls.base_filters]
 
     @property
     def qs(self) -> Any:

@@ -8,6 +8,8 @@ from readapi.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 
 class KeysetFilterSet(ReadFilterSet):
+    view_parameters = frozenset({"page_size", "cursor"})
+
     page_size = IntegerFilter(
         label="Page size",
         help_text=f"Rows per page, 1 to {MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE}).",

@@ -1,4 +1,5 @@
-"""OpenAPI documentation derived from the filter sets, plus the shared error shape."""
+"""OpenAPI documentation derived from the views' declarations and filter sets, plus
+the shared error shape."""
 
 from collections.abc import Iterable
 from typing import Any, cast
@@ -7,6 +8,8 @@ from django import forms
 from django.core.validators import validate_slug
 from django_filters import FilterSet
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import get_doc
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
@@ -87,6 +90,38 @@ def filter_parameters(filterset_class: type[FilterSet]) -> list[OpenApiParameter
             )
         )
     return parameters
+
+
+class ReadSchema(AutoSchema):
+    """Documents a read view from its declaration: `operation_id`, `summary`, the
+    class docstring, its filter set's parameters plus the consistency header, its
+    200 response and its `error_statuses`."""
+
+    @property
+    def declaration(self) -> Any:
+        """The view (a `readapi.read_view.ReadView`, which imports this module)."""
+        return self.view
+
+    def get_operation_id(self) -> str:
+        return str(self.declaration.operation_id)
+
+    def get_summary(self) -> str | None:
+        return str(self.declaration.summary)
+
+    # drf-spectacular's hooks take no path and method (its own ignore, too).
+    def get_description(self) -> str:  # type: ignore[override]
+        # The view's docstring, never a docstring of a base class's `get`.
+        return get_doc(self.view.__class__)
+
+    def get_override_parameters(self) -> list[Any]:
+        return [*filter_parameters(self.declaration.filterset_class), CONSISTENCY_TOKEN]
+
+    # A mapping of status to response is what @extend_schema(responses=) passes too.
+    def get_response_serializers(self) -> Any:
+        return {
+            200: self.declaration.get_response_serializer(),
+            **error_responses(*self.declaration.error_statuses),
+        }
 
 
 def _schema(field: forms.Field) -> dict[str, Any]:

@@ -1,8 +1,10 @@
 """Keyset pages shaped like DRF's cursor pages: results, next, previous."""
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.utils.urls import replace_query_param
 
@@ -84,3 +86,18 @@ def search_page(*, position: Cursor | None, size: int) -> PageRequest:
         backwards=position.backwards,
         pit_id=position.pit_id,
     )
+
+
+@cache
+def page_serializer(
+    results: type[serializers.Serializer], *, name: str | None = None
+) -> type[serializers.Serializer]:
+    """The documented shape of a keyset page of `results`, named `<Result>Page`
+    (or `name`); one class per arguments, so the schema names it once."""
+    prefix = name or results.__name__.removesuffix("Serializer")
+    fields = {
+        "results": results(many=True),
+        "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True),
+    }
+    return type(f"{prefix}PageSerializer", (serializers.Serializer,), fields)

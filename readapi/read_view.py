@@ -11,11 +11,13 @@ from rest_framework.parsers import BaseParser
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
 from readapi import consistency
 from readapi.auth import ApiKeyAuthentication, HasScope
 from readapi.filtering import ReadFilterSet
+from readapi.openapi import ReadSchema
 from readapi.throttling import ApiKeyRateThrottle
 
 
@@ -42,9 +44,17 @@ class NoParameters(ReadFilterSet):
     """Endpoints that take no query parameters: any parameter is a 400."""
 
 
+# Every read can fail with these; detail views add 404.
+ERROR_STATUSES = (400, 401, 403, 429, 503)
+
+
 class ReadView(APIView):
     """Authenticates the key, checks `required_scope`, counts the quota, validates
-    `filterset_class`, then honours X-Consistency-Token for `projections`."""
+    `filterset_class`, then honours X-Consistency-Token for `projections`.
+
+    A subclass declares what it serves; `ReadSchema` documents it from the same
+    declaration (`operation_id`, `summary`, `response_serializer_class`,
+    `error_statuses`, and the class docstring as its description)."""
 
     authentication_classes = [ApiKeyAuthentication]
     permission_classes = [HasScope]
@@ -52,10 +62,19 @@ class ReadView(APIView):
     renderer_classes = [ORJSONRenderer]
     content_negotiation_class = JsonOnly
     metadata_class = None
+    schema = ReadSchema()
 
     required_scope: ClassVar[str]
     projections: ClassVar[tuple[str, ...]]
     filterset_class: ClassVar[type[ReadFilterSet]] = NoParameters
+    operation_id: ClassVar[str]
+    summary: ClassVar[str]
+    response_serializer_class: ClassVar[type[Serializer]]
+    error_statuses: ClassVar[tuple[int, ...]] = ERROR_STATUSES
+
+    def get_response_serializer(self) -> type[Serializer]:
+        """What a 200 answers, for the schema."""
+        return self.response_serializer_class
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)

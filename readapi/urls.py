@@ -6,7 +6,12 @@ from readapi.customers.views import CustomerSummaryView
 from readapi.docs import DocsView, SchemaView, docs_asset
 from readapi.leaderboards.views import TopProductsView
 from readapi.orders.views import OrderDetailView, OrderListView
-from readapi.products.views import ProductDetailView, ProductFacetsView, ProductListView
+from readapi.products.views import (
+    ProductDetailView,
+    ProductFacetsView,
+    ProductListView,
+    ProductSuggestView,
+)
 from readapi.stock.views import StockDetailView
 
 app_name = "readapi"
@@ -14,6 +19,7 @@ app_name = "readapi"
 urlpatterns = [
     path("products", ProductListView.as_view(), name="product-list"),
     path("products/facets", ProductFacetsView.as_view(), name="product-facets"),
+    path("products/suggest", ProductSuggestView.as_view(), name="product-suggest"),
     path(
         "products/<int:product_id>", ProductDetailView.as_view(), name="product-detail"
     ),

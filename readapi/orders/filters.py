@@ -17,6 +17,7 @@ LONG_MAX = 2**63 - 1
 
 class OrderListFilterSet(KeysetFilterSet):
     clause_builders = orders.CLAUSES
+    view_parameters = KeysetFilterSet.view_parameters | {"ordering"}
 
     customer = IntegerFilter(
         label="Customer", help_text="Customer id.", min_value=1, max_value=LONG_MAX

@@ -28,9 +28,3 @@ class OrderSerializer(DocumentSerializer):
     paid_at = serializers.DateTimeField(allow_null=True)
     shipped_at = serializers.DateTimeField(allow_null=True)
     cancelled_at = serializers.DateTimeField(allow_null=True)
-
-
-class OrderPageSerializer(serializers.Serializer):
-    results = OrderSerializer(many=True)
-    next = serializers.URLField(allow_null=True)
-    previous = serializers.URLField(allow_null=True)

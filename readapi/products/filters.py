@@ -20,6 +20,9 @@ class ProductFilterSet(ReadFilterSet):
         label="Search",
         help_text=(
             "Words to find in name, description and category names; all must match. "
+            "Accents and case are ignored, plurals and other word forms match, "
+            "synonyms count, and without operators small typos and word "
+            "beginnings match too. An exact SKU ranks first. "
             '"quotes" for a phrase, -word to exclude, a | b for either.'
         ),
         max_length=200,
@@ -48,8 +51,34 @@ class ProductFilterSet(ReadFilterSet):
 class ProductListFilterSet(ProductFilterSet, KeysetFilterSet):
     """The list's filters, plus ordering and keyset navigation."""
 
+    view_parameters = KeysetFilterSet.view_parameters | {"ordering", "highlight"}
+
     ordering = django_filters.ChoiceFilter(
         label="Ordering",
         help_text="Default: relevance when searching, else -created_at (newest first).",
         choices=[(value, value) for value in products.ORDERINGS],
+    )
+
+    highlight = BooleanFilter(
+        label="Highlight",
+        help_text=(
+            "true: each result carries `highlight`, its name and description "
+            "fragments with the matched words in <em> (HTML-escaped otherwise)."
+        ),
+    )
+
+
+class ProductSuggestFilterSet(ReadFilterSet):
+    """The one parameter of autocomplete."""
+
+    view_parameters = frozenset({"q"})
+
+    q = django_filters.CharFilter(
+        label="Prefix",
+        help_text=(
+            "What the user typed so far; every word must begin a word of the name "
+            "(accents and case ignored)."
+        ),
+        required=True,
+        max_length=100,
     )

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from readapi.pagination import page_serializer
 from readapi.representation import DocumentSerializer
 
 
@@ -26,10 +27,25 @@ class ProductSerializer(DocumentSerializer):
     updated_at = serializers.DateTimeField()
 
 
-class ProductPageSerializer(serializers.Serializer):
-    results = ProductSerializer(many=True)
-    next = serializers.URLField(allow_null=True)
-    previous = serializers.URLField(allow_null=True)
+class HighlightSerializer(DocumentSerializer):
+    name = serializers.CharField(
+        allow_null=True,
+        help_text="The whole name with matched words in <em>; null when none matched.",
+    )
+    description = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Up to three description fragments with matched words in <em>.",
+    )
+
+
+class ProductSearchResultSerializer(ProductSerializer):
+    highlight = HighlightSerializer(
+        required=False,
+        help_text="Only with highlight=true. Text is HTML-escaped apart from <em>.",
+    )
+
+
+ProductPageSerializer = page_serializer(ProductSearchResultSerializer, name="Product")
 
 
 class FacetCountSerializer(DocumentSerializer):
@@ -60,3 +76,15 @@ class ProductFacetsSerializer(DocumentSerializer):
         many=True, help_text="in_stock or out_of_stock."
     )
     price = PriceBucketSerializer(many=True)
+
+
+class SuggestionSerializer(DocumentSerializer):
+    name = serializers.CharField(help_text="A product name completing the prefix.")
+    id = serializers.IntegerField(help_text="The best-matching product of that name.")
+    sku = serializers.CharField()
+
+
+class SuggestionsSerializer(serializers.Serializer):
+    results = SuggestionSerializer(
+        many=True, help_text="At most 10, best first, one per distinct name."
+    )

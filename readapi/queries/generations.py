@@ -11,9 +11,14 @@ from readapi.queries.search import ReadModelMissing
 
 # Resolving the pointer and reading the key in one script means a generation
 # swap (and the cleanup of the old one) can never fall between the two reads.
+# A generation without its marker lost its data (projections/losses.py): no
+# answer (false) rather than a "not found" that is not true.
 READ_HASH = """
 local generation = redis.call('GET', KEYS[1])
 if not generation then
+  return false
+end
+if redis.call('EXISTS', ARGV[1] .. generation .. ARGV[3]) == 0 then
   return false
 end
 return redis.call('HGETALL', ARGV[1] .. generation .. ARGV[2])
@@ -21,10 +26,14 @@ return redis.call('HGETALL', ARGV[1] .. generation .. ARGV[2])
 
 
 def read_hash(*, projection: str, suffix: str) -> dict[str, str] | None:
-    """The hash `{ns}:{projection}:{live generation}:{suffix}`, None when absent."""
+    """The hash `{ns}:{projection}:{live generation}:{suffix}`, None when absent.
+
+    `ReadModelMissing` when the read model is not there at all (never built,
+    or lost and being rebuilt).
+    """
     flat = _script(READ_HASH)(
         keys=[naming.generation_pointer(projection)],
-        args=[key_prefix(projection), f":{suffix}"],
+        args=[key_prefix(projection), f":{suffix}", marker_suffix()],
         client=connections.redis_client(),
     )
     if flat is None:
@@ -35,6 +44,11 @@ def read_hash(*, projection: str, suffix: str) -> dict[str, str] | None:
 def key_prefix(projection: str) -> str:
     """`{ns}:{projection}:`, to which a script appends the live generation."""
     return naming.redis_prefix(projection=projection, generation="")
+
+
+def marker_suffix() -> str:
+    """`:marker`, appended to `{ns}:{projection}:{generation}` by the scripts."""
+    return f":{naming.MARKER}"
 
 
 def pairs(flat: list[Any]) -> dict[str, Any]:

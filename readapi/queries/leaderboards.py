@@ -9,7 +9,7 @@ from redis.commands.core import Script
 from config import connections
 from projections import naming
 from projections.top_products import schema
-from readapi.queries.generations import key_prefix
+from readapi.queries.generations import key_prefix, marker_suffix
 from readapi.queries.search import KeysetPage, ReadModelMissing
 
 # Highest score first; equal scores in descending member order (Redis' own
@@ -21,6 +21,9 @@ PAGE = """
 local generation = redis.call('GET', KEYS[1])
 if not generation then
   return false
+end
+if redis.call('EXISTS', ARGV[1] .. generation .. ARGV[7]) == 0 then
+  return false  -- lost (projections/losses.py): never an empty page
 end
 local board = ARGV[1] .. generation .. ARGV[2]
 local mode, score, member, count = ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])
@@ -98,6 +101,7 @@ def top_products(request: BoardRequest) -> KeysetPage:
             score,
             member,
             request.size + 1,
+            marker_suffix(),
         ],
         client=connections.redis_client(),
     )

@@ -5,16 +5,9 @@ from typing import Any
 
 from projections import naming
 from projections.orders import schema
-from readapi.queries import clauses
+from readapi.queries import clauses, search
 from readapi.queries.clauses import Clause
-from readapi.queries.search import (
-    Direction,
-    KeysetPage,
-    PageRequest,
-    SortKey,
-    get_document,
-    keyset_search,
-)
+from readapi.queries.search import KeysetPage, PageRequest, get_document, keyset_search
 
 SOURCE = [
     "id",
@@ -40,14 +33,9 @@ CLAUSES: dict[str, clauses.ClauseBuilder] = {
     "placed_before": clauses.range_bound(field="placed_at", bound="lt"),
 }
 
-ORDERINGS = ["-placed_at", "placed_at", "-total", "total"]
+# The read model's sortable fields (its contract), newest and largest first.
+ORDERINGS = search.orderings(schema.ORDERINGS, descending_first=True)
 DEFAULT_ORDERING = "-placed_at"
-
-
-def sort_keys(ordering: str) -> list[SortKey]:
-    """The sort of an ordering, ending with the unique `id` tiebreaker."""
-    direction: Direction = "desc" if ordering.startswith("-") else "asc"
-    return [(schema.ORDERINGS[ordering.lstrip("-")], direction), ("id", direction)]
 
 
 def search_orders(
@@ -57,7 +45,7 @@ def search_orders(
     return keyset_search(
         alias=naming.alias(schema.PROJECTION),
         query=clauses.bool_query(clauses=filters),
-        sort=sort_keys(ordering),
+        sort=search.field_sort(ordering, fields=schema.ORDERINGS),
         page=page,
         source=SOURCE,
     )

@@ -5,16 +5,16 @@ from typing import Any
 
 from projections import naming
 from projections.products import schema
-from readapi.queries import clauses
+from readapi.queries import catalog_text, clauses, search
 from readapi.queries.clauses import Clause
 from readapi.queries.search import (
-    Direction,
     KeysetPage,
     PageRequest,
     SortKey,
     aggregate,
     get_document,
     keyset_search,
+    top_hits,
 )
 
 SOURCE = [
@@ -36,11 +36,9 @@ SOURCE = [
     "updated_at",
 ]
 
-TEXT_FIELDS = ["name^3", "description", "category_names"]
-
 # How each validated filter value narrows the search.
 CLAUSES: dict[str, clauses.ClauseBuilder] = {
-    "search": clauses.text(TEXT_FIELDS),
+    "search": catalog_text.product_text,
     "category": clauses.term("category_path"),
     "min_price": clauses.range_bound(field="price", bound="gte"),
     "max_price": clauses.range_bound(field="price", bound="lte"),
@@ -48,15 +46,8 @@ CLAUSES: dict[str, clauses.ClauseBuilder] = {
     "in_stock": clauses.term("in_stock"),
 }
 
-ORDERINGS = [
-    "price",
-    "-price",
-    "name",
-    "-name",
-    "created_at",
-    "-created_at",
-    "relevance",
-]
+# The read model's sortable fields (its contract), both ways, and relevance.
+ORDERINGS = [*search.orderings(schema.ORDERINGS), "relevance"]
 
 PRICE_BUCKETS = [(None, 10), (10, 25), (25, 50), (50, 100), (100, 250), (250, None)]
 
@@ -73,12 +64,38 @@ def sort_keys(ordering: str) -> list[SortKey]:
     """The sort of an ordering, ending with the unique `id` tiebreaker."""
     if ordering == "relevance":
         return [("_score", "desc"), ("id", "asc")]
-    direction: Direction = "desc" if ordering.startswith("-") else "asc"
-    return [(schema.ORDERINGS[ordering.lstrip("-")], direction), ("id", direction)]
+    return search.field_sort(ordering, fields=schema.ORDERINGS)
+
+
+SUGGESTIONS = 10
+SUGGEST_SOURCE = ["id", "sku", "name"]
+
+# Matched words marked with <em>, the rest HTML-escaped: safe to insert as markup.
+HIGHLIGHT: dict[str, Any] = {
+    "pre_tags": ["<em>"],
+    "post_tags": ["</em>"],
+    "encoder": "html",
+    "fields": {
+        "name": {"number_of_fragments": 0},
+        "name.plain": {"number_of_fragments": 0},
+        catalog_text.PREFIX_FIELD: {"number_of_fragments": 0},
+        "description": {"fragment_size": 150, "number_of_fragments": 3},
+        "description.plain": {"fragment_size": 150, "number_of_fragments": 3},
+    },
+}
+# A word matches through one of a field's analyses; the first that marked any wins.
+HIGHLIGHT_SOURCES = {
+    "name": ["name", "name.plain", catalog_text.PREFIX_FIELD],
+    "description": ["description", "description.plain"],
+}
 
 
 def search_products(
-    *, filters: Sequence[Clause], ordering: str, page: PageRequest
+    *,
+    filters: Sequence[Clause],
+    ordering: str,
+    page: PageRequest,
+    highlight: bool = False,
 ) -> KeysetPage:
     """One keyset page of live products matching `filters`."""
     return keyset_search(
@@ -88,7 +105,55 @@ def search_products(
         page=page,
         source=SOURCE,
         snapshot=ordering == "relevance" and clauses.has_text(filters),
+        highlight=HIGHLIGHT if highlight else None,
     )
+
+
+def highlighted(fragments: dict[str, list[str]]) -> dict[str, Any]:
+    """One row's highlight: the whole name marked up (or None), description fragments."""
+    names = _first_marked(fragments, HIGHLIGHT_SOURCES["name"])
+    return {
+        "name": names[0] if names else None,
+        "description": _first_marked(fragments, HIGHLIGHT_SOURCES["description"]),
+    }
+
+
+def _first_marked(fragments: dict[str, list[str]], fields: list[str]) -> list[str]:
+    return next((fragments[f] for f in fields if fragments.get(f)), [])
+
+
+def suggest_products(prefix: str) -> list[dict[str, Any]]:
+    """Up to ten distinct product names whose words start with the words of `prefix`."""
+    body = {
+        "size": SUGGESTIONS,
+        "query": clauses.bool_query(
+            clauses=[
+                Clause(
+                    occur="must",
+                    body={
+                        "match": {
+                            catalog_text.PREFIX_FIELD: {
+                                "query": prefix,
+                                "operator": "and",
+                            }
+                        }
+                    },
+                )
+            ],
+            base=[LIVE],
+        ),
+        # One suggestion per name, however many products share it.
+        "collapse": {"field": schema.ORDERINGS["name"]},
+        "sort": [
+            {"_score": {"order": "desc"}},
+            {"units_sold": {"order": "desc"}},
+            {"id": {"order": "asc"}},
+        ],
+        "_source": SUGGEST_SOURCE,
+        "track_total_hits": False,
+    }
+    hits = top_hits(alias=naming.alias(schema.PROJECTION), body=body)
+    return [hit["_source"] for hit in hits]
 
 
 def get_product(product_id: int) -> dict[str, Any] | None:

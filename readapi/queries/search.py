@@ -1,6 +1,7 @@
 """Keyset pages over an OpenSearch alias: `search_after` on sort values plus an id."""
 
 import logging
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -33,6 +34,22 @@ class KeysetPage:
     keys: list[list[Any]]
     has_more: bool
     pit_id: str | None = None
+    highlights: list[dict[str, list[str]]] | None = None
+
+
+def orderings(fields: Iterable[str], *, descending_first: bool = False) -> list[str]:
+    """The `ordering` values of sortable fields: `name` ascending, `-name` descending."""
+    values = []
+    for name in fields:
+        pair = [name, f"-{name}"]
+        values += pair[::-1] if descending_first else pair
+    return values
+
+
+def field_sort(ordering: str, *, fields: Mapping[str, str]) -> list[SortKey]:
+    """The sort of `ordering` on its field in `fields`, then the unique `id`."""
+    direction: Direction = "desc" if ordering.startswith("-") else "asc"
+    return [(fields[ordering.lstrip("-")], direction), ("id", direction)]
 
 
 class ReadModelMissing(Exception):
@@ -51,8 +68,10 @@ def keyset_search(
     page: PageRequest,
     source: list[str],
     snapshot: bool = False,
+    highlight: dict[str, Any] | None = None,
 ) -> KeysetPage:
-    """One page of `query` in `sort` order; `snapshot` pins a point in time.
+    """One page of `query` in `sort` order; `snapshot` pins a point in time;
+    `highlight` asks for each row's marked-up fragments.
 
     Relevance scores move whenever any document is written (term statistics
     change), so a relevance walk runs inside a point in time to stay exact.
@@ -66,6 +85,8 @@ def keyset_search(
     }
     if page.after is not None:
         body["search_after"] = page.after
+    if highlight is not None:
+        body["highlight"] = highlight
     pit_id = page.pit_id
     if snapshot and pit_id is None:
         pit_id = _open_snapshot(alias)
@@ -85,7 +106,19 @@ def keyset_search(
         keys=[hit["sort"] for hit in hits],
         has_more=has_more,
         pit_id=pit_id,
+        highlights=None
+        if highlight is None
+        else [hit.get("highlight", {}) for hit in hits],
     )
+
+
+def top_hits(*, alias: str, body: dict[str, Any]) -> list[dict[str, Any]]:
+    """The hits of one plain search (no paging), each with `_source` and `_score`."""
+    try:
+        response = connections.opensearch().search(index=alias, body=body)
+    except NotFoundError:
+        raise ReadModelMissing(alias) from None
+    return list(response["hits"]["hits"])
 
 
 def get_document(
@@ -101,6 +134,17 @@ def get_document(
             raise ReadModelMissing(alias) from None
         return None
     return response["_source"]
+
+
+def make_searchable(aliases: Sequence[str]) -> None:
+    """Refresh the indices behind `aliases`, so searches see every write they
+    have acknowledged (not only after the next periodic refresh)."""
+    if not aliases:
+        return
+    try:
+        connections.opensearch().indices.refresh(index=",".join(aliases))
+    except NotFoundError:
+        raise ReadModelMissing(",".join(aliases)) from None
 
 
 def aggregate(

@@ -1,14 +1,10 @@
 """Stock levels, served from the Redis `stock` read model."""
 
-from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound
-from rest_framework.request import Request
-from rest_framework.response import Response
 
-from readapi.openapi import CONSISTENCY_TOKEN, error_responses
+from projections.stock import schema
+from readapi.generics import DocumentView
 from readapi.queries.stock import stock_level
-from readapi.read_view import ReadView
 from readapi.representation import DocumentSerializer
 
 
@@ -21,23 +17,14 @@ class StockSerializer(DocumentSerializer):
     version = serializers.IntegerField()
 
 
-class StockDetailView(ReadView):
+class StockDetailView(DocumentView):
     """The stock of one product."""
 
     required_scope = "catalog:read"
-    projections = ("stock",)
-
-    @extend_schema(
-        operation_id="stock_retrieve",
-        summary="Stock of one product",
-        parameters=[CONSISTENCY_TOKEN],
-        responses={
-            200: StockSerializer,
-            **error_responses(400, 401, 403, 404, 429, 503),
-        },
-    )
-    def get(self, request: Request, product_id: int) -> Response:
-        level = stock_level(product_id)
-        if level is None:
-            raise NotFound("There is no stock record for this product.")
-        return Response(StockSerializer.represent(level))
+    projections = (schema.PROJECTION,)
+    operation_id = "stock_retrieve"
+    summary = "Stock of one product"
+    lookup_url_kwarg = "product_id"
+    read_document = staticmethod(stock_level)
+    serializer_class = StockSerializer
+    not_found_message = "There is no stock record for this product."
