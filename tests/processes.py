@@ -2,6 +2,7 @@
 
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -31,10 +32,39 @@ def poll_until(
         time.sleep(interval)
 
 
+_HANDED_OUT: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free loopback port below the kernel's ephemeral range.
+
+    A port the kernel picked (bind to 0) is free only until the kernel hands it
+    out again: to an outgoing connection or to a test proxy binding port 0,
+    before the server meant to listen there has started (a supervised metrics
+    server then failed to bind for the whole run). Ports below the ephemeral
+    range are never handed out by the kernel, and this process hands out each
+    one once.
+    """
+    low, high = 20000, _ephemeral_low() - 1
+    while True:
+        port = random.randint(low, high)
+        if port in _HANDED_OUT:
+            continue
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _HANDED_OUT.add(port)
+        return port
+
+
+def _ephemeral_low() -> int:
+    try:
+        text = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text()
+    except OSError:
+        return 32768
+    return int(text.split()[0])
 
 
 def http_get(url: str, *, headers: dict[str, str] | None = None, raw: bool = False):
@@ -50,11 +80,48 @@ def http_get(url: str, *, headers: dict[str, str] | None = None, raw: bool = Fal
     return status, (text if raw else json.loads(text))
 
 
-class Process:
-    """A child process in its own session, so the whole tree can be killed at once."""
+def http_call(
+    method: str,
+    url: str,
+    *,
+    headers: dict[str, str] | None = None,
+    body: Any = None,
+    timeout: float = 30,
+) -> tuple[int, dict[str, str], str]:
+    """One request; return (status, headers, body text), HTTP errors included."""
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(
+        url,
+        data=data,
+        method=method,
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode()
 
-    def __init__(self, args: list[str], *, env: dict[str, str], log: Path) -> None:
+
+class Process:
+    """A child process in its own session, so the whole tree can be killed at once.
+
+    `stop()` sends SIGTERM to the whole group, unless `term_leader_only`: a
+    Dramatiq parent forwards SIGTERM to its worker children itself, and a child
+    that gets a second SIGTERM skips its shutdown hooks ("Killing worker
+    process..."), as supervisord's `stopasgroup = false` for the worker avoids.
+    """
+
+    def __init__(
+        self,
+        args: list[str],
+        *,
+        env: dict[str, str],
+        log: Path,
+        term_leader_only: bool = False,
+    ) -> None:
         self.log = log
+        self.term_leader_only = term_leader_only
         self._log_file = log.open("wb")
         self.popen = subprocess.Popen(
             args,
@@ -72,7 +139,10 @@ class Process:
             pass
 
     def stop(self) -> None:
-        self.kill(signal.SIGTERM)
+        if self.term_leader_only:
+            self.popen.send_signal(signal.SIGTERM)
+        else:
+            self.kill(signal.SIGTERM)
         try:
             self.popen.wait(timeout=15)
         except subprocess.TimeoutExpired:
@@ -84,8 +154,52 @@ class Process:
         return self.log.read_text(errors="replace")[-3000:]
 
 
-def start_web(*, role: str, env: dict[str, str], log_dir: Path) -> tuple[Process, str]:
-    """Start gunicorn for a role on a free port; return it once /healthz answers."""
+def run_to_end(
+    args: list[str], *, env: dict[str, str], timeout: float, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """Run a command (a script, a management command) to its end; output captured.
+
+    With `check`, a non-zero exit fails with the command's own last words."""
+    result = subprocess.run(
+        args, env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(
+            f"{' '.join(args)} exited {result.returncode}:\n"
+            f"{result.stdout[-2000:]}\n{result.stderr[-3000:]}"
+        )
+    return result
+
+
+def child_pids(pid: int) -> list[int]:
+    """Live (non-zombie) processes whose parent is `pid`."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return sorted(found)
+
+
+def pid_alive(pid: int) -> bool:
+    """The process exists and is not a zombie waiting to be reaped."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def start_web(
+    *, role: str, env: dict[str, str], log_dir: Path, workers: int = 1
+) -> tuple[Process, str]:
+    """Start gunicorn for a role on a free port; return it once /healthz answers.
+
+    With the deployment's settings module (config/gunicorn.py): metrics files
+    when the environment names PROMETHEUS_MULTIPROC_DIR, logs as configured."""
     port = free_port()
     env = dict(
         env,
@@ -93,11 +207,13 @@ def start_web(*, role: str, env: dict[str, str], log_dir: Path) -> tuple[Process
     )
     args = [
         str(BIN / "gunicorn"),
+        "--config",
+        "python:config.gunicorn",
         f"config.wsgi_{role}:application",
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
-        "1",
+        str(workers),
         "--threads",
         "4",
         "--timeout",
@@ -140,7 +256,12 @@ def start_worker(*, env: dict[str, str], log_dir: Path, threads: int = 2) -> Pro
         "--threads",
         str(threads),
     ]
-    return Process(args, env=env, log=log_dir / f"worker-{time.monotonic_ns()}.log")
+    return Process(
+        args,
+        env=env,
+        log=log_dir / f"worker-{time.monotonic_ns()}.log",
+        term_leader_only=True,
+    )
 
 
 def start_listener(*, env: dict[str, str], log_dir: Path) -> Process:
@@ -148,3 +269,25 @@ def start_listener(*, env: dict[str, str], log_dir: Path) -> Process:
     env = dict(env, DJANGO_SETTINGS_MODULE="config.settings.test")
     args = [sys.executable, "manage.py", "outbox_listener", "--verbosity", "0"]
     return Process(args, env=env, log=log_dir / f"listener-{time.monotonic_ns()}.log")
+
+
+def start_metrics_server(*, env: dict[str, str], log_dir: Path) -> tuple[Process, str]:
+    """`manage.py serve_metrics` on a free port; return it once it answers."""
+    port = free_port()
+    env = dict(env, DJANGO_SETTINGS_MODULE="config.settings.test")
+    args = [sys.executable, "manage.py", "serve_metrics", "--port", str(port)]
+    process = Process(args, env=env, log=log_dir / f"metrics-{port}.log")
+    url = f"http://127.0.0.1:{port}"
+    try:
+        poll_until(lambda: _listening(port), timeout=30)
+    except AssertionError:
+        process.stop()
+        raise AssertionError(
+            f"metrics server did not start:\n{process.tail()}"
+        ) from None
+    return process, url
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0

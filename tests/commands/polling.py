@@ -4,7 +4,8 @@ import time
 from collections.abc import Callable, Collection
 from typing import TypeVar
 
-from commands.outbox import OutboxBatch, read_after
+from commands.outbox import OutboxBatch, ReadPosition, read_batch
+from projections.visibility import TxSnapshot
 
 T = TypeVar("T")
 
@@ -33,17 +34,20 @@ def poll(
 def read_past(
     txid: int,
     *,
-    after: tuple[int, int] | None = None,
+    position: ReadPosition | None = None,
     limit: int = 1000,
     shards: Collection[int] | None = None,
 ) -> OutboxBatch:
-    """`read_after` once its horizon has passed `txid`.
+    """One `read_batch` from `position` whose pair takes in transaction `txid`.
 
-    The horizon is the xmin of the whole PostgreSQL cluster, so a transaction open
-    in another test database (tests run in parallel) can hold it back for a moment.
+    Succeeds on the first read: `txid` has committed (or rolled back), so any
+    snapshot taken now sees it, whatever else runs on the server.
     """
     return poll(
-        lambda: read_after(after=after, limit=limit, shards=shards),
-        until=lambda batch: batch.horizon > txid,
-        what=f"the outbox horizon to pass txid {txid}",
+        lambda: read_batch(
+            position=position or ReadPosition(), limit=limit, shards=shards
+        ),
+        until=lambda batch: TxSnapshot.parse(batch.target).sees(txid),
+        what=f"a batch whose snapshot sees txid {txid}",
+        deadline=1.0,
     )

@@ -9,6 +9,7 @@ from commands.handlers.apikey import apikey_issue
 from commands.handlers.category import category_create
 from commands.handlers.order import order_place
 from commands.models import ApiKey, Category, Product, StockItem
+from projections.api_keys.schema import usage_key
 
 pytestmark = pytest.mark.django_db
 
@@ -212,6 +213,54 @@ def test_admin_revoke_action_revokes_the_key(admin_client, outbox):
 
     assert ApiKey.objects.get(pk=apikey.pk).active is False
     assert outbox.new_types() == ["ApiKeyRevoked"]
+
+
+def test_admin_rotate_action_shows_the_new_key_and_keeps_the_old_for_the_grace(
+    admin_client, outbox, settings
+):
+    settings.CQRS = {**settings.CQRS, "API_KEY_ROTATION_GRACE_SECONDS": 3600}
+    apikey, _ = apikey_issue(name="partner", scopes=["orders:read"])
+    outbox.mark()
+
+    response = admin_client.post(
+        "/admin/commands/apikey/",
+        {"action": "rotate_selected", "_selected_action": [apikey.pk]},
+        follow=True,
+    )
+
+    old = ApiKey.objects.get(pk=apikey.pk)
+    new = ApiKey.objects.exclude(pk=apikey.pk).get(name="partner")
+    shown = next(m for m in messages_of(response) if "New API key" in m)
+    raw_key = shown.split(": ", 1)[1].split(" ", 1)[0]
+    assert new.key_hash == hashlib.sha256(raw_key.encode()).hexdigest()
+    assert old.active and old.expires_at is not None
+    assert outbox.new_types() == ["ApiKeyRotated", "ApiKeyIssued"]
+
+
+def test_admin_apikey_list_shows_expiry_and_last_use(admin_client, redis_client):
+    apikey, _ = apikey_issue(name="seen", scopes=["orders:read"])
+    redis_client.hset(usage_key(), apikey.key_hash, "1893553445")
+
+    page = admin_client.get("/admin/commands/apikey/").content.decode()
+
+    assert "last used" in page.lower() and "expires at" in page.lower()
+    assert "2030-01-02 03:04 UTC" in page
+
+
+def test_admin_issue_with_a_past_expiry_names_the_field(admin_client):
+    response = admin_client.post(
+        "/admin/commands/apikey/add/",
+        {
+            "name": "late",
+            "scopes": ["catalog:read"],
+            "expires_at_0": "2001-01-01",
+            "expires_at_1": "00:00:00",
+        },
+        follow=True,
+    )
+
+    assert not ApiKey.objects.filter(name="late").exists()
+    assert any("expires_at" in m for m in messages_of(response))
 
 
 def test_admin_outbox_is_read_only(admin_client, product):

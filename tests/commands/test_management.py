@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 
 from commands.models import ApiKey, Category, Customer, Order, OutboxEvent, Product
 from projections.models import SegmentCheckpoint
+from projections.visibility import TxSnapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +50,17 @@ def test_seed_demo_creates_everything_through_the_handlers():
         "cancelled",
     }
     assert "Read API key" in output and "staff token" in output
+
+
+def test_seed_demo_refuses_default_credentials_outside_demo_settings(settings):
+    settings.ALLOW_DEMO_CREDENTIALS = False
+
+    with pytest.raises(CommandError, match="createsuperuser") as refused:
+        run("seed_demo", **SMALL)
+
+    assert "'demo'" in str(refused.value)
+    assert not ApiKey.objects.exists()
+    assert not Product.objects.exists()
 
 
 def test_seed_demo_builds_a_three_level_category_tree():
@@ -97,16 +109,20 @@ def test_prune_outbox_refuses_without_checkpoints(product):
     assert OutboxEvent.objects.count() == before
 
 
-def checkpoint(*, segment: int, at: OutboxEvent) -> None:
+def checkpoint(*, segment: int, at: OutboxEvent, running: int | None = None) -> None:
+    """A checkpoint that has applied `at`'s transaction and every earlier one,
+    except `running` (still open when the checkpoint was taken)."""
+    xip = frozenset() if running is None else frozenset({running})
+    snapshot = TxSnapshot(xmin=min(xip, default=at.txid + 1), xmax=at.txid + 1, xip=xip)
     SegmentCheckpoint.objects.create(
         projection="products",
         generation="g1",
         segment=segment,
-        checkpoint_txid=at.txid,
-        checkpoint_position=at.position,
+        checkpoint_snapshot=str(snapshot),
     )
 
 
+@pytest.mark.django_db(transaction=True)
 def test_prune_outbox_deletes_only_what_every_checkpoint_has_passed(make_product):
     for _ in range(3):
         make_product()
@@ -120,6 +136,23 @@ def test_prune_outbox_deletes_only_what_every_checkpoint_has_passed(make_product
     assert list(OutboxEvent.objects.order_by("position")) == events[3:]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_prune_outbox_keeps_the_events_of_a_transaction_a_checkpoint_waits_for(
+    make_product,
+):
+    for _ in range(3):
+        make_product()
+    events = list(OutboxEvent.objects.order_by("position"))
+    checkpoint(segment=0, at=events[-1], running=events[0].txid)
+
+    run("prune_outbox", keep_days=0)
+
+    assert list(OutboxEvent.objects.order_by("position")) == [
+        e for e in events if e.txid == events[0].txid
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
 def test_prune_outbox_dry_run_deletes_nothing(make_product):
     make_product()
     checkpoint(segment=0, at=OutboxEvent.objects.order_by("position").last())
@@ -130,6 +163,7 @@ def test_prune_outbox_dry_run_deletes_nothing(make_product):
     assert OutboxEvent.objects.count() == 3
 
 
+@pytest.mark.django_db(transaction=True)
 def test_prune_outbox_keeps_recent_events(make_product):
     make_product()
     checkpoint(segment=0, at=OutboxEvent.objects.order_by("position").last())

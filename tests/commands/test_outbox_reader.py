@@ -1,9 +1,18 @@
-"""`read_after` returns committed events only, in commit-safe order, never skipping one."""
+"""`read_batch` returns committed events only, each once, without waiting for
+transactions that are still open (in this database or another)."""
 
+import psycopg
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
-from commands.outbox import current_txid, outbox_append, read_after, shard_of
+from commands.outbox import (
+    ReadPosition,
+    current_txid,
+    outbox_append,
+    read_batch,
+    shard_of,
+)
+from projections.visibility import NOTHING, TxSnapshot
 from tests.commands.polling import read_past
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -29,94 +38,113 @@ def append_committed(aggregate_id: int) -> int:
         return current_txid()
 
 
-def read_all() -> list[str]:
-    return [e.aggregate_id for e in read_after(after=None, limit=1000).events]
+def ids(batch) -> list[str]:
+    return [e.aggregate_id for e in batch.events]
 
 
-def test_read_after_holds_back_later_commits_behind_an_open_writer(raw_connection):
+@pytest.fixture
+def other_database():
+    """A session on another database of the same server, for an open transaction."""
+    settings = connection.settings_dict
+    conn = psycopg.connect(
+        host=settings["HOST"],
+        port=settings["PORT"],
+        user=settings["USER"],
+        password=settings["PASSWORD"],
+        dbname="postgres",
+    )
+    yield conn
+    conn.close()
+
+
+def test_read_batch_returns_later_commits_while_an_older_writer_is_open(
+    raw_connection,
+):
     raw_connection.execute(RAW_INSERT, ["1"])  # transaction stays open
     append_committed(2)
 
-    assert read_all() == []
+    assert ids(read_batch(position=ReadPosition(), limit=10)) == ["2"]
 
 
-def test_read_after_horizon_stays_at_or_below_an_open_writer(raw_connection):
-    raw_connection.execute(RAW_INSERT, ["1"])
-    open_txid = raw_connection.execute(
-        "SELECT pg_current_xact_id()::text::bigint"
-    ).fetchone()[0]
-
-    assert read_after(after=None, limit=10).horizon <= open_txid
-
-
-def test_read_after_returns_both_in_txid_order_once_the_open_writer_commits(
-    raw_connection,
+def test_read_batch_is_not_held_back_by_a_transaction_in_another_database(
+    other_database,
 ):
+    other_database.execute("SELECT pg_current_xact_id()")  # holds an xid, open
+    append_committed(1)
+
+    assert ids(read_batch(position=ReadPosition(), limit=10)) == ["1"]
+
+
+def test_read_batch_delivers_an_open_writer_once_after_it_commits(raw_connection):
     raw_connection.execute(RAW_INSERT, ["1"])
-    first = read_after(after=None, limit=10)
-    later_txid = append_committed(2)
+    first = read_batch(position=ReadPosition(), limit=10)
+    second_txid = append_committed(2)
+    second = read_batch(position=first.next, limit=10)
     raw_connection.commit()
 
-    batch = read_past(later_txid, after=first.last)
+    third = read_batch(position=second.next, limit=10)
+    fourth = read_batch(position=third.next, limit=10)
 
-    assert [e.aggregate_id for e in batch.events] == ["1", "2"]
-    assert batch.events[1].txid == later_txid
-
-
-def test_read_after_skips_nothing_when_positions_commit_out_of_order(raw_connection):
-    raw_connection.execute(RAW_INSERT, ["1"])  # lower position, commits last
-    append_committed(2)
-    seen = read_all()
-    raw_connection.commit()
-    last_txid = append_committed(3)
-
-    batch = read_past(last_txid)
-
-    assert seen == []
-    assert [e.aggregate_id for e in batch.events] == ["1", "2", "3"]
+    assert (ids(first), ids(second), ids(third), ids(fourth)) == ([], ["2"], ["1"], [])
+    assert second.events[0].txid == second_txid
 
 
-def test_read_after_moves_on_past_a_rolled_back_writer(raw_connection):
+def test_read_batch_never_returns_a_rolled_back_writer(raw_connection):
     raw_connection.execute(RAW_INSERT, ["1"])
-    txid = append_committed(2)
+    first = read_batch(position=ReadPosition(), limit=10)
     raw_connection.rollback()
+    append_committed(2)
 
-    batch = read_past(txid)
+    rest = read_batch(position=first.next, limit=10)
 
-    assert [e.aggregate_id for e in batch.events] == ["2"]
-
-
-def test_read_after_resumes_after_the_cursor():
-    txids = [append_committed(aggregate_id) for aggregate_id in range(1, 6)]
-    first = read_past(txids[-1], limit=2)
-
-    rest = read_after(after=first.last, limit=10)
-
-    assert [e.aggregate_id for e in first.events] == ["1", "2"]
-    assert [e.aggregate_id for e in rest.events] == ["3", "4", "5"]
+    assert ids(first) + ids(rest) == ["2"]
 
 
-def test_read_after_returns_only_the_requested_shards():
-    txids = [append_committed(aggregate_id) for aggregate_id in range(1, 21)]
+def test_read_batch_pages_a_pair_bigger_than_the_limit_with_one_target():
+    for aggregate_id in range(1, 6):
+        append_committed(aggregate_id)
+    first = read_batch(position=ReadPosition(), limit=2)
+    append_committed(6)  # after the target: the next pair
+
+    second = read_batch(position=first.next, limit=2)
+    third = read_batch(position=second.next, limit=2)
+    fourth = read_batch(position=third.next, limit=2)
+
+    assert [ids(first), ids(second), ids(third)] == [["1", "2"], ["3", "4"], ["5"]]
+    assert (first.complete, second.complete, third.complete) == (False, False, True)
+    assert second.target == first.target
+    assert ids(fourth) == ["6"]
+
+
+def test_read_batch_returns_only_the_requested_shards():
+    for aggregate_id in range(1, 21):
+        append_committed(aggregate_id)
     wanted = {shard_of(aggregate_type="product", aggregate_id=7)}
 
-    batch = read_past(txids[-1], shards=wanted)
+    batch = read_batch(position=ReadPosition(), limit=100, shards=wanted)
 
     assert {e.shard for e in batch.events} == wanted
-    assert "7" in {e.aggregate_id for e in batch.events}
+    assert "7" in ids(batch)
 
 
-def test_read_after_returns_an_empty_batch_with_its_horizon():
+def test_read_batch_moves_the_checkpoint_to_its_target_when_complete():
     txid = append_committed(1)
     caught_up = read_past(txid)
 
-    batch = read_after(after=caught_up.last, limit=10)
+    batch = read_batch(position=caught_up.next, limit=10)
 
     assert batch.events == ()
-    assert batch.horizon >= caught_up.horizon
+    assert TxSnapshot.parse(batch.next.since).sees(txid)
+    assert TxSnapshot.parse(batch.next.since).covers(
+        TxSnapshot.parse(caught_up.next.since)
+    )
 
 
-def test_read_after_returns_contract_records():
+def test_read_position_starts_seeing_nothing():
+    assert ReadPosition().since == NOTHING
+
+
+def test_read_batch_returns_contract_records():
     txid = append_committed(9)
 
     record = read_past(txid, limit=1).events[0]

@@ -1,6 +1,16 @@
 """Liveness and readiness of both web roles, each served by a real gunicorn process."""
 
+import pytest
+
+from projections import generations, naming, registry
 from tests.processes import http_get
+
+
+@pytest.fixture
+def read_models(redis_client, opensearch):
+    """Generation 1 of every read model in the stores (no database rows needed)."""
+    for spec in registry.all_specs():
+        generations.store_for(spec=spec, generation="1").ensure(live=True)
 
 
 def test_write_role_healthz_answers(write_server):
@@ -10,6 +20,7 @@ def test_write_role_healthz_answers(write_server):
     assert body == {"status": "ok", "role": "write"}
 
 
+@pytest.mark.usefixtures("read_models")
 def test_write_role_readyz_checks_postgresql_redis_and_opensearch(write_server):
     status, body = http_get(f"{write_server}/readyz")
 
@@ -20,13 +31,40 @@ def test_write_role_readyz_checks_postgresql_redis_and_opensearch(write_server):
     assert any(name.startswith("RedisCheck") for name in body)
 
 
+@pytest.mark.usefixtures("read_models")
 def test_read_role_readyz_checks_redis_and_opensearch_only(read_server):
     status, body = http_get(f"{read_server}/readyz")
 
     assert status == 200
     assert set(body.values()) == {"OK"}
     assert not any(name.startswith("Database") for name in body)
-    assert len(body) == 2
+    assert len(body) == 3
+
+
+@pytest.mark.usefixtures("read_models")
+def test_read_role_readyz_names_a_lost_read_model(read_server, redis_client):
+    redis_client.delete(naming.generation_marker(projection="stock", generation="1"))
+
+    status, body = http_get(f"{read_server}/readyz")
+
+    assert status != 200
+    assert "stock" in next(
+        v for k, v in body.items() if k.startswith("ReadModelsCheck")
+    )
+
+
+@pytest.mark.usefixtures("read_models")
+def test_read_role_readyz_names_a_deleted_index(read_server, opensearch):
+    opensearch.indices.delete(
+        index=naming.index_name(projection="orders", generation="1")
+    )
+
+    status, body = http_get(f"{read_server}/readyz")
+
+    assert status != 200
+    assert "orders" in next(
+        v for k, v in body.items() if k.startswith("ReadModelsCheck")
+    )
 
 
 def test_read_role_readyz_reports_an_unreachable_dependency(read_server_factory):
@@ -34,14 +72,7 @@ def test_read_role_readyz_reports_an_unreachable_dependency(read_server_factory)
 
     status, body = http_get(f"{server}/readyz")
 
-    assert status == 500
+    assert status == 503
     assert "unreachable" in next(
         v for k, v in body.items() if k.startswith("RedisCheck")
     )
-
-
-def test_metrics_exposes_prometheus_text(read_server):
-    status, body = http_get(f"{read_server}/metrics", raw=True)
-
-    assert status == 200
-    assert "django_http_requests_total" in body

@@ -1,10 +1,11 @@
-"""Compare every read model with the write model, aggregate by aggregate."""
+"""Compare every read model with the write model, aggregate by aggregate, and
+look for entries the write model has no row for (extras)."""
 
 from decimal import Decimal
 
 from commands.models import ApiKey, Customer, Order, Product, StockItem
 from config import connections
-from projections import generations
+from projections import generations, naming
 from projections.api_keys import schema as api_keys_schema
 from projections.customer_summary import schema as summary_schema
 from projections.products.load import load_tree
@@ -22,7 +23,43 @@ def mismatches() -> list[str]:
         *_top_products(),
         *_customer_summaries(),
         *_api_keys(),
+        *_extras(),
     ]
+
+
+def _extras() -> list[str]:
+    """Documents, hashes and members whose aggregate the write model lacks."""
+    products = {str(pk) for pk in Product.objects.values_list("pk", flat=True)}
+    customers = {str(pk) for pk in Customer.objects.values_list("pk", flat=True)}
+    key_hashes = set(ApiKey.objects.values_list("key_hash", flat=True))
+    orders = {str(pk) for pk in Order.objects.values_list("pk", flat=True)}
+    found = {
+        "products": set(search_documents("products")) - products,
+        "orders": set(search_documents("orders")) - orders,
+        "stock": _hash_suffixes("stock") - products,
+        "top_products": _members() - products,
+        "customer_summary": _hash_suffixes("customer_summary") - customers,
+        "api_keys": _hash_suffixes("api_keys") - key_hashes,
+    }
+    return [
+        f"{projection}: extra {key}"
+        for projection, keys in found.items()
+        for key in sorted(keys)
+    ]
+
+
+def _hash_suffixes(projection: str) -> set[str]:
+    client = connections.redis_client()
+    prefix = naming.redis_prefix(projection=projection, generation=_live(projection))
+    suffixes = {key[len(prefix) + 1 :] for key in client.scan_iter(match=f"{prefix}:*")}
+    return suffixes - {naming.MARKER}  # the generation marker is not an entry
+
+
+def _members() -> set[str]:
+    client, generation = connections.redis_client(), _live("top_products")
+    board = client.zrange(top_schema.board_key(generation=generation), 0, -1)
+    versions = client.hkeys(top_schema.versions_key(generation=generation))
+    return {*board, *versions}
 
 
 def _live(projection: str) -> str:
@@ -40,7 +77,7 @@ def _products() -> list[str]:
             continue
         source = found[1]
         expected = {
-            "versions.product": product.version,
+            "versions.product": product.stamp,
             "versions.stock": product.stock.version,
             "deleted": product.deleted,
         }

@@ -7,10 +7,10 @@ from django.db import connection
 from opensearchpy import helpers
 
 from commands.models import OutboxEvent
-from commands.outbox import read_after
 from config import connections
 from projections import engine, generations, naming, registry
 from projections.models import SegmentCheckpoint
+from projections.visibility import TxSnapshot
 
 
 def outbox_head_txid() -> int:
@@ -22,24 +22,8 @@ def outbox_head_txid() -> int:
         return int(cursor.fetchone()[0])
 
 
-def wait_until_committed_events_visible(timeout: float = 60.0) -> None:
-    """Wait until every event now in the outbox is below the snapshot horizon
-    (other sessions' open transactions on the shared server can hold it back)."""
-    head, deadline = outbox_head_txid(), time.monotonic() + timeout
-    while read_after(after=None, limit=1).horizon <= head:
-        if time.monotonic() > deadline:
-            raise AssertionError(
-                f"outbox horizon did not pass txid {head} in {timeout}s"
-            )
-        time.sleep(0.05)
-
-
 def drain(*, names: list[str] | None = None, timeout: float = 60.0) -> None:
-    """Run every segment until each has applied every event now in the outbox.
-
-    Transactions of other test sessions on the same server can hold back the
-    snapshot horizon for a moment, so this polls with a deadline.
-    """
+    """Run every segment until each has applied every event now in the outbox."""
     names = names or registry.names()
     head = outbox_head_txid()
     deadline = time.monotonic() + timeout
@@ -58,7 +42,7 @@ def drain(*, names: list[str] | None = None, timeout: float = 60.0) -> None:
 def _passed(*, name: str, txid: int) -> bool:
     live = generations.live_generation(name)
     rows = SegmentCheckpoint.objects.filter(projection=name, generation=live.generation)
-    return all(row.horizon > txid for row in rows)
+    return all(TxSnapshot.parse(row.checkpoint_snapshot).sees(txid) for row in rows)
 
 
 def search_documents(

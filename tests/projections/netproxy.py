@@ -4,6 +4,7 @@ one service for one process without disturbing the shared service itself."""
 import socket
 import struct
 import threading
+from urllib.parse import urlsplit, urlunsplit
 
 
 class NetProxy:
@@ -19,6 +20,21 @@ class NetProxy:
         self.is_cut = False
         self.closed = False
         threading.Thread(target=self._accept, daemon=True).start()
+
+    @classmethod
+    def to(cls, url: str) -> "NetProxy":
+        """A proxy in front of the service at `url` (e.g. a setting's URL)."""
+        parts = urlsplit(url)
+        return cls(
+            target_host=parts.hostname or "127.0.0.1", target_port=parts.port or 0
+        )
+
+    def url_for(self, url: str) -> str:
+        """`url` (credentials, path and all) pointed at this proxy instead."""
+        parts = urlsplit(url)
+        auth, _, _ = parts.netloc.rpartition("@")
+        netloc = f"127.0.0.1:{self.port}"
+        return urlunsplit(parts._replace(netloc=f"{auth}@{netloc}" if auth else netloc))
 
     def cut(self) -> None:
         with self.lock:
@@ -80,9 +96,19 @@ def _pump(source: socket.socket, sink: socket.socket) -> None:
 
 
 def _reset(sock: socket.socket) -> None:
-    """Close with RST (linger 0), as a crashed or unplugged peer would look."""
+    """Close with RST (linger 0), as a crashed or unplugged peer would look.
+
+    `shutdown` first: a plain `close` while the other pump thread is blocked in
+    `recv` on the same socket only drops the descriptor; the kernel keeps the
+    connection open until that `recv` returns, so a client waiting for an answer
+    would wait forever instead of seeing the connection end.
+    """
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    except OSError:
+        pass
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
     except OSError:
         pass
     try:

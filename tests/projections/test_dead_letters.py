@@ -8,8 +8,9 @@ from django.urls import reverse
 
 from commands.handlers.category import category_create
 from commands.handlers.product import product_create, product_update
+from commands.outbox import shard_of
 from config import connections
-from projections import naming, registry
+from projections import generations, naming, registry
 from projections.models import DeadLetter, DeadLetterStatus
 from projections.products.fold import build_product_document
 from projections.products.schema import MAPPINGS, SETTINGS
@@ -38,6 +39,20 @@ def _product(*, sku: str, name: str, category: int) -> int:
     return product.pk
 
 
+def _segment(product_id: int) -> int:
+    segments = generations.ensure_live_generation("products").segments
+    return shard_of(aggregate_type="product", aggregate_id=product_id) % segments
+
+
+def _neighbour(*, of: int, category: int) -> int:
+    """A new product whose events land in the same segment as product `of`."""
+    for n in range(256):
+        candidate = _product(sku=f"H-{n}", name=f"Hammer {n}", category=category)
+        if _segment(candidate) == _segment(of):
+            return candidate
+    raise AssertionError(f"no product shares a segment with product {of}")
+
+
 def _letters(aggregate_id: int) -> list[DeadLetter]:
     return list(
         DeadLetter.objects.filter(
@@ -52,13 +67,14 @@ def _letters(aggregate_id: int) -> list[DeadLetter]:
 def test_poison_event_parks_its_aggregate_and_nothing_else():
     category = category_create(name="Tools").pk
     poison = _product(sku="P-1", name="Poison", category=category)
-    healthy = _product(sku="H-1", name="Hammer", category=category)
+    healthy = _neighbour(of=poison, category=category)
     drain(names=["products"])
 
     product_update(product_id=poison, name="Fixed")
     product_update(product_id=healthy, name="Big hammer")
     drain(names=["products"])
 
+    assert _segment(healthy) == _segment(poison)
     letters = _letters(poison)
     assert [letter.event_type for letter in letters] == [
         "ProductCreated",
@@ -96,7 +112,7 @@ def test_document_opensearch_rejects_is_parked_with_the_mapping_error():
     connections.opensearch().indices.create(
         index=naming.index_name(projection="products", generation="1"),
         body={
-            "settings": SETTINGS,
+            "settings": dict(SETTINGS),
             "mappings": mappings,
             "aliases": {naming.alias("products"): {}},
         },

@@ -19,10 +19,10 @@ from projections.writes import HashWrite, RankWrite
 
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 TREE = CatalogTreeView(
-    version=7,
     categories={
-        1: CategoryNode(id=1, name="Outdoor", slug="outdoor", parent_id=None),
-        2: CategoryNode(id=2, name="Tents", slug="tents", parent_id=1),
+        1: CategoryNode(id=1, name="Outdoor", slug="outdoor", parent_id=None, stamp=4),
+        2: CategoryNode(id=2, name="Tents", slug="tents", parent_id=1, stamp=3),
+        3: CategoryNode(id=3, name="Shoes", slug="shoes", parent_id=None, stamp=99),
     },
 )
 
@@ -42,6 +42,7 @@ def _product(**changes):
         "created_at": NOW,
         "updated_at": NOW,
         "version": 3,
+        "stamp": 3,
     }
     return {**product, **changes}
 
@@ -62,23 +63,25 @@ def test_build_product_document_denormalises_category_path_and_availability():
     assert write.document["created_at"] == "2026-01-02T03:04:05+00:00"
 
 
-def test_build_product_document_version_is_product_plus_stock_plus_tree():
+def test_build_product_document_version_is_product_stamp_stock_and_path_stamps():
     write = build_product_document(
         ProductRow(product=_product(), stock=STOCK, tree=TREE)
     )
 
-    assert write.version == 3 + 5 + 7
+    # Category 3 is off the product's path: its stamp does not count.
+    assert write.version == 3 + 5 + (4 + 3)
     assert write.document["versions"] == {"product": 3, "stock": 5, "tree": 7}
 
 
 def test_build_product_document_of_deleted_product_is_a_versioned_tombstone():
-    row = ProductRow(product=_product(deleted=True, version=4), stock=STOCK, tree=TREE)
+    row = ProductRow(product=_product(deleted=True, stamp=11), stock=STOCK, tree=TREE)
 
     write = build_product_document(row)
 
     assert write.document["deleted"] is True
     assert "name" not in write.document
-    assert write.version == 4 + 5 + 7
+    # A tombstone shows no path, so category changes must not move its version.
+    assert write.version == 11 + 5
 
 
 def test_build_product_document_without_stock_is_out_of_stock():
@@ -92,7 +95,6 @@ def test_build_product_document_without_stock_is_out_of_stock():
 
 def test_catalog_tree_path_survives_a_cycle():
     tree = CatalogTreeView(
-        version=1,
         categories={
             1: CategoryNode(id=1, name="A", slug="a", parent_id=2),
             2: CategoryNode(id=2, name="B", slug="b", parent_id=1),
@@ -126,7 +128,7 @@ def test_build_order_document_copies_customer_and_sums_versions():
                 "line_total": Decimal("20"),
             }
         ],
-        customer={"name": "Ada", "email": "ada@example.com", "version": 5},
+        customer={"name": "Ada", "email": "ada@example.com", "stamp": 5},
     )
 
     write = build_order_document(row)
@@ -191,8 +193,27 @@ def test_build_api_key_is_keyed_by_hash_with_comma_separated_scopes():
     assert build_api_key(row) == HashWrite(
         key="ab" * 32,
         version=2,
-        fields={"name": "shop", "scopes": "catalog:read,orders:read", "active": "0"},
+        fields={
+            "name": "shop",
+            "scopes": "catalog:read,orders:read",
+            "active": "0",
+            "expires_at": "",
+        },
     )
+
+
+def test_build_api_key_carries_the_expiry_as_unix_seconds():
+    row = {
+        "id": 1,
+        "name": "rotated",
+        "key_hash": "cd" * 32,
+        "scopes": ["catalog:read"],
+        "active": True,
+        "expires_at": datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC),
+        "version": 3,
+    }
+
+    assert build_api_key(row).fields["expires_at"] == "1893553445.000"
 
 
 def test_classify_treats_version_conflict_as_done():

@@ -2,6 +2,7 @@
 
 import pytest
 
+from commands.outbox import ReadPosition
 from projections import generations, leases
 from projections.errors import LeaseLost
 from projections.models import SegmentCheckpoint
@@ -44,18 +45,27 @@ def test_stale_runner_cannot_advance_the_checkpoint(segment, tune):
     tune(LEASE_SECONDS=0.0)
     stale = leases.claim(**segment)
     fresh = leases.claim(**segment)
-    fresh.advance(txid=10, position=100, horizon=10, applied=1, release=False)
+    fresh.advance(to=ReadPosition(since="10:12:10"), applied=1, release=False)
 
     with pytest.raises(LeaseLost):
-        stale.advance(txid=99, position=999, horizon=99, applied=1, release=False)
+        stale.advance(to=ReadPosition(since="99:99:"), applied=1, release=False)
 
     checkpoint = _checkpoint()
-    assert (checkpoint.checkpoint_txid, checkpoint.checkpoint_position) == (10, 100)
+    assert checkpoint.checkpoint_snapshot == "10:12:10"
     assert checkpoint.horizon == 10
 
 
+def test_advance_within_a_pair_keeps_the_target_and_the_cursor(segment):
+    lease = leases.claim(**segment)
+    paging = ReadPosition(since="5:5:", target="9:12:9", after=(7, 70))
+
+    lease.advance(to=paging, applied=1, release=True)
+
+    assert leases.claim(**segment).position == paging
+
+
 def _caught_up(lease) -> bool:
-    return lease.advance(txid=0, position=0, horizon=1, applied=0, release=True)
+    return lease.advance(to=lease.position, applied=0, release=True)
 
 
 def test_caught_up_runner_keeps_the_lease_when_another_run_asked_for_one(segment):

@@ -9,15 +9,15 @@ from dramatiq import Worker
 from commands.handlers.apikey import apikey_issue
 from commands.handlers.customer import customer_register
 from commands.outbox import shard_of
-from projections import naming
+from projections.api_keys import schema as api_keys_schema
 from projections.listener import listen
 from projections.models import SegmentCheckpoint
+from projections.visibility import TxSnapshot
 from projections.wakeups import wake_all, wake_pending
 from tests.processes import poll_until
 from tests.projections.draining import (
     drain,
     outbox_head_txid,
-    wait_until_committed_events_visible,
 )
 
 pytestmark = pytest.mark.usefixtures("engine_db")
@@ -66,7 +66,7 @@ def test_listener_turns_a_notify_into_a_projector_run(worker, listener, redis_cl
 
     apikey, _ = apikey_issue(name="shop", scopes=["catalog:read"])
 
-    key = f"{naming.redis_prefix(projection='api_keys', generation='1')}:{apikey.key_hash}"
+    key = api_keys_schema.key(generation="1", key_hash=apikey.key_hash)
     poll_until(listener.is_set, timeout=10)
     assert poll_until(lambda: redis_client.hgetall(key), timeout=30)["active"] == "1"
 
@@ -88,7 +88,6 @@ def test_wake_pending_queues_runs_only_where_events_wait(
         redis_client.delete(key)
     drain()
     apikey_issue(name="shop", scopes=["catalog:read"])
-    wait_until_committed_events_visible()
 
     report = wake_pending()
 
@@ -100,17 +99,18 @@ def test_wake_pending_raises_idle_segment_horizons_without_running_them(broker):
     drain()
     customer = customer_register(email="ada@example.com", name="Ada")
     token = outbox_head_txid()
-    wait_until_committed_events_visible()
     busy = shard_of(aggregate_type="customer", aggregate_id=customer.pk) % 4
 
     wake_pending()
 
-    horizons = dict(
+    checkpoints = dict(
         SegmentCheckpoint.objects.filter(projection="stock").values_list(
-            "segment", "horizon"
+            "segment", "checkpoint_snapshot"
         )
     )
-    assert {s for s, horizon in horizons.items() if horizon > token} == {
+    assert {
+        s for s, snap in checkpoints.items() if TxSnapshot.parse(snap).sees(token)
+    } == {
         0,
         1,
         2,

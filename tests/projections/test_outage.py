@@ -16,8 +16,8 @@ EVENTS = 2500
 def proxies():
     """Proxies between the worker and OpenSearch / the data Redis (the broker
     stays direct), so only this test's worker sees the outage."""
-    search = NetProxy(target_host="127.0.0.1", target_port=9209)
-    data = NetProxy(target_host="127.0.0.1", target_port=63790)
+    search = NetProxy.to(settings.CQRS["OPENSEARCH_URL"])
+    data = NetProxy.to(settings.CQRS["REDIS_URL"])
     yield search, data
     search.close()
     data.close()
@@ -37,8 +37,8 @@ def test_projections_converge_after_opensearch_and_redis_outage(
     search, data = proxies
     env = {
         **projector_env,
-        "OPENSEARCH_URL": f"http://127.0.0.1:{search.port}",
-        "REDIS_URL": f"redis://127.0.0.1:{data.port}/0",
+        "OPENSEARCH_URL": search.url_for(settings.CQRS["OPENSEARCH_URL"]),
+        "REDIS_URL": data.url_for(settings.CQRS["REDIS_URL"]),
         # The broker stays on the real Redis: only the read-model connections are cut.
         "DRAMATIQ_BROKER_URL": settings.CQRS["REDIS_URL"],
     }

@@ -4,61 +4,39 @@ import json
 import uuid
 from io import StringIO
 
+import psycopg
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.utils import timezone
 
 from commands.handlers.customer import customer_register
-from projections import generations
+from projections import generations, workers
 from projections.models import DeadLetter
-from tests.projections.draining import drain, wait_until_committed_events_visible
+from projections.visibility import TxSnapshot
+from projections.wakeups import wake_pending
+from tests.projections.draining import drain
 
 pytestmark = pytest.mark.usefixtures("engine_db")
 
 
-def _status(*args: str) -> list[dict]:
+def _run(*args: str) -> tuple[str, str | None]:
+    """The command's output, and its error message (None: it exited zero)."""
     out = StringIO()
-    call_command("projection_status", *args, "--json", stdout=out)
-    return json.loads(out.getvalue())
+    try:
+        call_command("projection_status", *args, stdout=out)
+    except CommandError as exc:
+        return out.getvalue(), str(exc)
+    return out.getvalue(), None
 
 
-def _lag(rows: list[dict]) -> int:
-    return sum(row["lag_events"] for row in rows)
+def _status(*args: str) -> list[dict]:
+    output, _ = _run(*args, "--json")
+    return json.loads(output)
 
 
-@pytest.fixture
-def customers():
-    generations.ensure_live_generation("customer_summary")
-    created = [
-        customer_register(email=f"c{n}@example.com", name=f"C {n}") for n in range(8)
-    ]
-    wait_until_committed_events_visible()
-    return created
-
-
-def test_projection_status_counts_waiting_events_until_they_are_applied(customers):
-    before = _status("customer_summary")
-    drain(names=["customer_summary"])
-    after = _status("customer_summary")
-
-    assert (_lag(before), _lag(after)) == (8, 0)
-    assert {row["state"] for row in after} == {"idle"}
-    assert [row["checkpoint"] for row in after] == [
-        row["head"] or [0, 0] for row in after
-    ]
-
-
-def test_projection_status_reports_a_segment_whose_events_wait_as_stalled(
-    customers, tune
-):
-    tune(STALL_SECONDS=0)
-    rows = _status("customer_summary")
-
-    assert {row["state"] for row in rows if row["lag_events"]} == {"stalled"}
-
-
-def test_projection_status_counts_parked_dead_letters(customers):
+def _park_dead_letter() -> None:
     DeadLetter.objects.create(
         projection="customer_summary",
         generation="1",
@@ -76,21 +54,181 @@ def test_projection_status_counts_parked_dead_letters(customers):
         error="ValueError: boom",
     )
 
+
+def _lag(rows: list[dict]) -> int:
+    return sum(row["lag_events"] for row in rows)
+
+
+@pytest.fixture
+def customers():
+    generations.ensure_live_generation("customer_summary")
+    created = [
+        customer_register(email=f"c{n}@example.com", name=f"C {n}") for n in range(8)
+    ]
+    return created
+
+
+def test_projection_status_counts_waiting_events_until_they_are_applied(customers):
+    before = _status("customer_summary")
+    drain(names=["customer_summary"])
+    after = _status("customer_summary")
+
+    assert (_lag(before), _lag(after)) == (8, 0)
+    assert {row["state"] for row in after} == {"idle"}
+    assert all(
+        TxSnapshot.parse(row["checkpoint"]).sees(row["head"][0])
+        for row in after
+        if row["head"]
+    )
+
+
+def test_projection_status_reports_a_segment_whose_events_wait_as_stalled(
+    customers, tune
+):
+    tune(STALL_SECONDS=0)
+    rows = _status("customer_summary")
+
+    assert {row["state"] for row in rows if row["lag_events"]} == {"stalled"}
+
+
+def test_projection_status_counts_parked_dead_letters(customers):
+    _park_dead_letter()
+
     rows = _status("customer_summary")
 
     assert [row["dead_letters"] for row in rows] == [0, 0, 1, 0]
 
 
+def test_projection_status_exits_zero_when_every_segment_is_healthy(customers):
+    drain(names=["customer_summary"])
+
+    table, table_error = _run("customer_summary")
+    as_json, json_error = _run("customer_summary", "--json")
+
+    assert (table_error, json_error) == (None, None)
+    assert len(json.loads(as_json)) == 4
+
+
+def test_projection_status_exits_non_zero_on_a_stalled_segment(customers, tune):
+    tune(STALL_SECONDS=0)
+
+    as_json, error = _run("customer_summary", "--json")
+
+    assert "stalled" in {row["state"] for row in json.loads(as_json)}
+    assert error is not None
+    assert "need attention (stalled;" in error
+
+
+def test_projection_status_exits_non_zero_on_dead_letters(customers):
+    drain(names=["customer_summary"])
+    _park_dead_letter()
+
+    as_json, error = _run("customer_summary", "--json")
+    _, quiet_error = _run("customer_summary", "-v", "0")
+
+    assert [row["dead_letters"] for row in json.loads(as_json)] == [0, 0, 1, 0]
+    assert error == quiet_error
+    assert "1 segment(s) need attention (no stalls; 1 dead letters)" in error
+    assert "customer_summary/1/2" in error
+    assert "replay_dead_letters" in error
+
+
 def test_projection_status_prints_a_row_per_segment(customers):
-    out = StringIO()
+    output, _ = _run("customer_summary")
 
-    call_command("projection_status", "customer_summary", stdout=out)
-
-    lines = out.getvalue().splitlines()
+    lines = output.splitlines()
     assert lines[0].split()[:3] == ["projection", "gen", "seg"]
-    assert [line.split()[0] for line in lines[1:]] == ["customer_summary"] * 4
+    assert [line.split()[0] for line in lines[1:5]] == ["customer_summary"] * 4
+    assert lines[5].startswith("workers alive:")
+
+
+def test_projection_status_warns_when_no_worker_is_alive(customers, redis_client):
+    output, _ = _run("customer_summary")
+
+    assert "workers alive: 0 - no Dramatiq worker heartbeat" in output
+
+
+def test_projection_status_counts_live_worker_heartbeats(customers, redis_client):
+    workers.beat(key=workers.heartbeat_key(host="box", pid=4242))
+
+    output, _ = _run("customer_summary")
+
+    assert "workers alive: 1 (box:4242)" in output
 
 
 def test_projection_status_names_an_unknown_projection():
     with pytest.raises(CommandError, match="unknown projection 'nope'"):
         call_command("projection_status", "nope")
+
+
+@pytest.fixture
+def holder():
+    """An open transaction of this database holding an event of its own."""
+    session = _session(connection.settings_dict["NAME"])
+    session.execute(HOLDING_INSERT)
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def other_database_transaction():
+    """An open transaction with a txid in another database of the server."""
+    session = _session("postgres")
+    session.execute("SELECT pg_current_xact_id()")
+    yield session
+    session.close()
+
+
+def test_projection_status_names_the_open_transaction_a_checkpoint_waits_for(
+    customers, holder, other_database_transaction
+):
+    drain(names=["customer_summary"])
+    wake_pending()  # checkpoints move on: the holder was running then
+
+    rows = _status("customer_summary")
+    out = StringIO()
+    call_command("projection_status", "customer_summary", stdout=out)
+
+    assert {h["pid"] for row in rows for h in row["held_by"]} == {
+        holder.info.backend_pid
+    }
+    assert {h["database"] for row in rows for h in row["held_by"]} == {
+        connection.settings_dict["NAME"]
+    }
+    assert f"waiting for open transaction pid {holder.info.backend_pid}" in (
+        out.getvalue()
+    )
+
+
+def test_admin_checkpoint_list_names_the_open_transaction_it_waits_for(
+    customers, holder, admin_client
+):
+    drain(names=["customer_summary"])
+    wake_pending()  # checkpoints move on: the holder was running then
+
+    response = admin_client.get("/admin/projections/segmentcheckpoint/")
+
+    assert response.status_code == 200
+    assert f"open transaction pid {holder.info.backend_pid}" in (
+        response.content.decode()
+    )
+
+
+HOLDING_INSERT = """
+INSERT INTO commands_outboxevent (event_id, aggregate_type, aggregate_id,
+    aggregate_version, shard, event_type, schema_version, payload, occurred_at,
+    correlation_id)
+VALUES (gen_random_uuid(), 'customer', 'x', 1, 0, 'CustomerRegistered', 1, '{}',
+        now(), '')
+"""
+
+
+def _session(dbname: str) -> psycopg.Connection:
+    params = connection.settings_dict
+    return psycopg.connect(
+        host=params["HOST"],
+        port=params["PORT"],
+        user=params["USER"],
+        password=params["PASSWORD"],
+        dbname=dbname,
+    )

@@ -103,8 +103,8 @@ def catalog(stores) -> seeding.Catalog:
 def issue(stores):
     """Issue API keys with the given scopes."""
     _, redis = stores
-    return lambda scopes="catalog:read,orders:read": seeding.issue_key(
-        redis, scopes=scopes
+    return lambda scopes="catalog:read,orders:read", expires_at=None: seeding.issue_key(
+        redis, scopes=scopes, expires_at=expires_at
     )
 
 

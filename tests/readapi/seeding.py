@@ -198,7 +198,7 @@ def seed_catalog(client: OpenSearch) -> Catalog:
     create_index(
         client,
         projection=products_schema.PROJECTION,
-        settings=products_schema.SETTINGS,
+        settings=dict(products_schema.SETTINGS),
         mappings=products_schema.MAPPINGS,
     )
     categories = ["chairs", "tables", "garden", "furniture", "home", "toys"]
@@ -216,7 +216,7 @@ def seed_catalog(client: OpenSearch) -> Catalog:
     create_index(
         client,
         projection=orders_schema.PROJECTION,
-        settings=orders_schema.SETTINGS,
+        settings=dict(orders_schema.SETTINGS),
         mappings=orders_schema.MAPPINGS,
     )
     for order_id in range(1, 91):
@@ -239,9 +239,12 @@ def redis_key(*, projection: str, suffix: str) -> str:
 
 
 def seed_redis(client: Redis, *, catalog: Catalog) -> None:
-    """Generation pointers, stock, leaderboard, customer summaries, watermarks."""
+    """Generation pointers and markers, stock, leaderboard, customer summaries, watermarks."""
     for projection in ("stock", "top_products", "customer_summary", "api_keys"):
         client.set(naming.generation_pointer(projection), GENERATION)
+        client.set(
+            naming.generation_marker(projection=projection, generation=GENERATION), 1
+        )
     for product_id, document in catalog.products.items():
         on_hand = document["available"] + 2
         client.hset(
@@ -282,13 +285,21 @@ class IssuedKey:
         return {"Authorization": f"Api-Key {self.raw}"}
 
 
-def issue_key(client: Redis, *, scopes: str, name: str = "test") -> IssuedKey:
+def issue_key(
+    client: Redis, *, scopes: str, name: str = "test", expires_at: float | None = None
+) -> IssuedKey:
     """An active key in the api_keys read model, as the projection writes it."""
     raw = secrets.token_urlsafe(24)
     key_hash = hashlib.sha256(raw.encode()).hexdigest()
     client.hset(
         redis_key(projection="api_keys", suffix=key_hash),
-        mapping={"name": name, "scopes": scopes, "active": "1", "version": 1},
+        mapping={
+            "name": name,
+            "scopes": scopes,
+            "active": "1",
+            "expires_at": "" if expires_at is None else f"{expires_at:.3f}",
+            "version": 1,
+        },
     )
     return IssuedKey(raw=raw, key_hash=key_hash)
 

@@ -1,11 +1,15 @@
 """API keys: 401 without a valid one, 403 without the scope, 429 over the quota."""
 
+import time
+
 import pytest
 
+from projections.api_keys.schema import usage_key
+from tests.processes import poll_until
 from tests.readapi import seeding
 
 CATALOG = ["/v1/products", "/v1/products/1", "/v1/products/facets", "/v1/stock/1",
-           "/v1/leaderboards/top-products"]  # fmt: skip
+           "/v1/leaderboards/top-products", "/v1/products/suggest?q=oak"]  # fmt: skip
 ORDERS = ["/v1/orders", "/v1/orders/1", "/v1/customers/1/summary"]
 
 
@@ -57,6 +61,50 @@ def test_revoked_key_is_refused_on_the_next_request(api, catalog, issue, stores)
     seeding.revoke_key(stores[1], key=key)
 
     assert api.get("/v1/products", key=key).status_code == 401
+
+
+def test_expired_key_is_401(api, catalog, issue):
+    key = issue("catalog:read", expires_at=time.time() - 1)
+
+    response = api.get("/v1/products", key=key)
+
+    assert response.status_code == 401
+    assert response.json()["error"]["message"] == "This API key has expired."
+
+
+def test_key_before_its_expiry_answers(api, catalog, issue):
+    key = issue("catalog:read", expires_at=time.time() + 3600)
+
+    assert api.get("/v1/products", key=key).status_code == 200
+
+
+def test_rotated_key_works_during_its_grace_and_fails_after(api, catalog, issue):
+    # What apikey_rotate projects: the old key expires soon, its twin never.
+    old = issue("catalog:read", expires_at=time.time() + 4)
+    new = issue("catalog:read")
+    during = [api.get("/v1/stock/1", key=k).status_code for k in (old, new)]
+
+    poll_until(
+        lambda: api.get("/v1/stock/1", key=old).status_code == 401,
+        timeout=20,
+        interval=0.2,
+    )
+
+    assert during == [200, 200]
+    assert api.get("/v1/stock/1", key=new).status_code == 200
+
+
+def test_key_use_is_noted_at_most_once_a_minute(api, catalog, issue, stores):
+    _, redis = stores
+    key = issue("catalog:read")
+    api.get("/v1/stock/1", key=key)
+    first = redis.hget(usage_key(), key.key_hash)
+    redis.hdel(usage_key(), key.key_hash)
+
+    api.get("/v1/stock/1", key=key)
+
+    assert first is not None and abs(float(first) - time.time()) < 60
+    assert redis.hget(usage_key(), key.key_hash) is None
 
 
 @pytest.mark.parametrize("path", ["/v1/schema", "/v1/docs", "/healthz"])

@@ -152,7 +152,7 @@ def test_product_list_refuses_a_repeated_parameter(api, catalog):
         '{"query": {"match_all": {}}}',
         '{"match_all": {}}',
         "*",
-        "chai*",
+        "ch*ir",
         "/.*/",
         "chiar~2",
         "name:chair",
@@ -165,6 +165,23 @@ def test_product_list_refuses_a_repeated_parameter(api, catalog):
 )
 def test_product_search_treats_query_syntax_as_plain_text(api, catalog, search):
     response = api.get("/v1/products", params={"search": search, "page_size": 100})
+
+    assert response.status_code == 200
+    assert response.json()["results"] == []
+
+
+def test_product_search_reads_a_star_as_a_separator_not_a_wildcard(api, catalog):
+    starred = api.get("/v1/products", params={"search": "chai*", "page_size": 100})
+
+    plain = api.get("/v1/products", params={"search": "chai", "page_size": 100})
+
+    # "chai" finds chairs as the beginning of a word, with or without the star.
+    assert starred.json()["results"]
+    assert starred.json()["results"] == plain.json()["results"]
+
+
+def test_product_search_of_punctuation_only_finds_nothing(api, catalog):
+    response = api.get("/v1/products", params={"search": "/. : ;", "page_size": 100})
 
     assert response.status_code == 200
     assert response.json()["results"] == []

@@ -1,11 +1,14 @@
 """HTTP behaviour: conditional GETs, caching headers, one error shape, outages, docs."""
 
 import re
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from django.conf import settings
 
 from projections import naming
 from tests.readapi import seeding
+from tests.readapi.basic_auth_gateway import BasicAuthGateway
 from tests.readapi.conftest import closed_port
 
 
@@ -171,6 +174,7 @@ def test_schema_is_openapi_3_with_every_operation(api, catalog):
         "/v1/products",
         "/v1/products/{product_id}",
         "/v1/products/facets",
+        "/v1/products/suggest",
         "/v1/orders",
         "/v1/orders/{order_id}",
         "/v1/stock/{product_id}",
@@ -185,6 +189,7 @@ def test_schema_is_openapi_3_with_every_operation(api, catalog):
         "ordering",
         "page_size",
         "cursor",
+        "highlight",
     }
 
 
@@ -197,3 +202,58 @@ def test_docs_page_loads_every_asset_from_this_server(api, catalog):
     assert assets and not [a for a in assets if re.match(r"(https?:)?//", a)]
     for asset in assets:
         assert api.get(asset, anonymous=True).status_code == 200, asset
+
+
+def with_password(url: str, password: str) -> str:
+    """`url` with its password replaced (its user, if any, kept)."""
+    parts = urlsplit(url)
+    user = parts.username or ""
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{user}:{password}@{host}"))
+
+
+def test_read_is_503_when_redis_refuses_the_password(catalog, full_key, start_server):
+    wrong = with_password(settings.CQRS["REDIS_URL"], "not-the-password")
+    server = start_server(REDIS_URL=wrong)
+
+    response = server.get("/v1/stock/1", key=full_key)
+
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "service_unavailable"
+    assert "Retry-After" in response.headers
+
+
+@pytest.fixture
+def opensearch_gateway():
+    gateway = BasicAuthGateway(
+        target=settings.CQRS["OPENSEARCH_URL"], username="reader", password="s3cret"
+    )
+    yield gateway
+    gateway.close()
+
+
+def test_read_sends_the_opensearch_credentials(
+    catalog, full_key, start_server, opensearch_gateway
+):
+    server = start_server(
+        OPENSEARCH_URL=opensearch_gateway.url,
+        OPENSEARCH_USERNAME="reader",
+        OPENSEARCH_PASSWORD="s3cret",
+    )
+
+    assert server.get("/v1/products", key=full_key).status_code == 200
+
+
+def test_read_is_503_when_opensearch_refuses_the_credentials(
+    catalog, full_key, start_server, opensearch_gateway
+):
+    server = start_server(
+        OPENSEARCH_URL=opensearch_gateway.url,
+        OPENSEARCH_USERNAME="reader",
+        OPENSEARCH_PASSWORD="wrong",
+    )
+
+    response = server.get("/v1/products", key=full_key)
+
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "service_unavailable"

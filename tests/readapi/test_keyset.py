@@ -115,6 +115,26 @@ def test_product_walk_by_relevance_returns_every_match_once(api, catalog, noise)
     assert noise.writes > 0
 
 
+def test_product_walk_by_relevance_with_a_typo_returns_every_match_once(
+    api, catalog, noise
+):
+    params = {
+        "category": "home",
+        "search": "chiar",
+        "ordering": "relevance",
+        "page_size": 7,
+    }
+
+    found = walked_ids(api.walk("/v1/products", params=params))
+
+    text = lambda d: f"{d['name']} {d['description']}".lower()  # noqa: E731
+    chair = lambda d: "chair" in text(d) or "chairs" in d["category_path"]  # noqa: E731
+    expected = {d["id"] for d in catalog.live(lambda d: home(d) and chair(d))}
+    assert len(found) == len(set(found))
+    assert set(found) == expected
+    assert noise.writes > 0
+
+
 @pytest.mark.parametrize("ordering", ["price", "-name", "relevance"])
 def test_product_walk_back_through_previous_retraces_the_pages(
     api, catalog, noise, ordering

@@ -3,15 +3,15 @@
 import random
 import threading
 
+import requests
 from django.db import connection
-from opensearchpy.exceptions import NotFoundError
 
 from commands.handlers.product import product_update
 from commands.handlers.stock import stock_adjust
-from config import connections
-from projections import engine, naming
+from projections import engine
 from projections.errors import LeaseLost
 from projections.models import GenerationState, ProjectionGeneration
+from tests.projections.rebuild.reading import alias_targets
 
 PAUSE = 0.01
 
@@ -82,28 +82,34 @@ class Projector(Activity):
 
 
 class Reader(Activity):
-    """Reads documents by id through the alias and a search page, noting any gap."""
+    """Reads products through the HTTP read API, by id and a list page, noting
+    any gap, and which indices the alias pointed at while it read."""
 
-    def __init__(self, *, stop: threading.Event, product_ids: list[int]) -> None:
+    def __init__(
+        self,
+        *,
+        stop: threading.Event,
+        product_ids: list[int],
+        base_url: str,
+        headers: dict[str, str],
+    ) -> None:
         super().__init__(stop=stop)
         self.product_ids = product_ids
-        self.alias = naming.alias("products")
+        self.base_url = base_url
+        self.session = requests.Session()
+        self.session.headers.update(headers)
         self.reads = 0
         self.served_by: set[str] = set()
         self.gaps: list[str] = []
 
     def step(self) -> None:
-        client = connections.opensearch()
         pk = self.rng.choice(self.product_ids)
-        try:
-            document = client.get(index=self.alias, id=str(pk))
-            self.served_by.add(document["_index"])
-        except NotFoundError as exc:
-            self.gaps.append(f"GET {pk}: {exc.error}")
-        page = client.search(
-            index=self.alias,
-            body={"query": {"term": {"deleted": False}}, "size": 20, "sort": ["id"]},
-        )
-        if not page["hits"]["hits"]:
-            self.gaps.append(f"empty search page at read {self.reads}")
+        self.served_by |= alias_targets("products")
+        one = self.session.get(f"{self.base_url}/v1/products/{pk}", timeout=30)
+        if one.status_code != 200:
+            self.gaps.append(f"GET {pk}: {one.status_code} {one.text[:200]}")
+        page = self.session.get(f"{self.base_url}/v1/products", timeout=30)
+        if page.status_code != 200 or not page.json()["results"]:
+            self.gaps.append(f"list at read {self.reads}: {page.status_code}")
+        self.served_by |= alias_targets("products")
         self.reads += 1

@@ -6,6 +6,7 @@ import threading
 import pytest
 from django.core.management import call_command
 
+from commands.handlers.apikey import apikey_issue
 from commands.handlers.product import product_update
 from commands.models import StockItem
 from config import connections
@@ -17,7 +18,7 @@ from projections.rebuilds.reporting import NoBar, ProgressBar, Reporter
 from projections.rebuilds.rollback import rollback_projection
 from projections.verification.verify import verify_projection
 from readapi.queries.generations import read_hash
-from tests.processes import poll_until
+from tests.processes import poll_until, start_web
 from tests.projections.draining import drain
 from tests.projections.rebuild.activity import Projector, Reader, Writer
 from tests.projections.rebuild.reading import alias_targets, index_exists, pointer
@@ -31,11 +32,24 @@ def states(projection: str) -> dict[str, str]:
     )
 
 
-def test_rebuild_products_under_writes_never_shows_readers_a_gap(catalog):
+@pytest.fixture
+def read_api(catalog, project_env, process_log_dir):
+    """A read-role server and the header of a catalogue key it accepts."""
+    _, raw = apikey_issue(name="rebuild reader", scopes=["catalog:read"])
+    drain(names=["api_keys"])
+    process, url = start_web(role="read", env=project_env, log_dir=process_log_dir)
+    yield url, {"Authorization": f"Api-Key {raw}"}
+    process.stop()
+
+
+def test_rebuild_products_under_writes_never_shows_readers_a_gap(catalog, read_api):
     stop = threading.Event()
     writer = Writer(stop=stop, product_ids=catalog.product_ids)
     projector = Projector(stop=stop, projection="products")
-    reader = Reader(stop=stop, product_ids=catalog.product_ids)
+    url, headers = read_api
+    reader = Reader(
+        stop=stop, product_ids=catalog.product_ids, base_url=url, headers=headers
+    )
     for thread in (writer, projector, reader):
         thread.start()
     try:

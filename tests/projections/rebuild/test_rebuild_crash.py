@@ -12,7 +12,6 @@ from projections import naming
 from projections.models import GenerationState, ProjectionGeneration
 from projections.rebuild_models import RebuildRun, RebuildStage, RebuildState
 from projections.rebuilds.ledger import open_ledger
-from projections.rebuilds.rebuild import RebuildOptions, rebuild_projection
 from projections.verification.verify import verify_projection
 from tests.processes import ROOT, poll_until
 from tests.projections.draining import drain
@@ -115,14 +114,14 @@ def test_rebuild_killed_halfway_resumes_and_readers_only_ever_see_complete_indic
     poll_until(lambda: lock_released("products"), timeout=30)
     watch = AliasWatch()
     watch.start()
-    outcome = rebuild_projection(
-        projection="products", options=RebuildOptions(resume=True)
-    )
+    resumed = manage("rebuild_projection", "products", "--resume", env=command_env)
+    _, errors = resumed.communicate(timeout=120)
     after_resume = watch.finish()
+    run = RebuildRun.objects.get(pk=interrupted.pk)
 
-    assert outcome.run.pk == interrupted.pk
-    assert outcome.run.generation == "2"
-    assert RebuildRun.objects.get(pk=interrupted.pk).rows_done == 240
+    assert resumed.returncode == 0, errors
+    assert list(RebuildRun.objects.filter(generation="2")) == [run]
+    assert (run.state, run.rows_done) == (RebuildState.SUCCEEDED, 240)
     assert after_resume <= {frozenset({old}), frozenset({new})}
     assert alias_targets("products") == {new}
     assert (

@@ -17,6 +17,7 @@ from config import connections
 from projections import naming, registry
 from projections.rebuilds.rebuild import RebuildOptions, rebuild_projection
 from projections.stock import schema as stock_schema
+from projections.verification.repair import explicit_gc_deletes
 from projections.verification.verify import verify_projection
 from readapi.queries.generations import read_hash
 from tests.processes import poll_until
@@ -113,10 +114,11 @@ def test_verify_stock_counts_each_kind_of_drift_and_repair_fixes_it(catalog):
     def key(product_id: int) -> str:
         return stock_schema.key(generation="1", product_id=product_id)
 
-    gone, stale, tampered = catalog.product_ids[:3]
+    gone, stale, tampered, ahead = catalog.product_ids[:4]
     client.delete(key(gone))
     client.hset(key(stale), mapping={"version": "1", "on_hand": "5", "available": "5"})
     client.hset(key(tampered), "on_hand", "999")
+    client.hset(key(ahead), mapping={"version": "77", "on_hand": "77"})
     client.hset(key(GHOST), mapping={"version": "1", "on_hand": "1"})
     out = io.StringIO()
 
@@ -125,16 +127,67 @@ def test_verify_stock_counts_each_kind_of_drift_and_repair_fixes_it(catalog):
     repaired = verify("stock", "--repair")
     clean = verify("stock")
 
-    assert "checked 120 rows: 1 missing, 1 extra, 1 stale, 1 differing, 0 ahead" in (
+    assert "checked 120 rows: 1 missing, 1 extra, 1 stale, 1 differing, 1 ahead" in (
         out.getvalue()
     )
-    assert "Repaired 4 drifted entries." in repaired
+    assert f"ahead: {ahead}" in out.getvalue()
+    assert "Repaired 5 drifted entries." in repaired
     assert "no drift" in clean
+    assert read_hash(projection="stock", suffix=str(ahead))["version"] == str(
+        StockItem.objects.get(pk=ahead).version
+    )
     stock = StockItem.objects.get(pk=tampered)
     assert read_hash(projection="stock", suffix=str(tampered))["on_hand"] == str(
         stock.on_hand
     )
     assert not client.exists(key(GHOST))
+
+
+def test_verify_products_reports_a_document_ahead_and_repair_gives_it_the_content(
+    catalog,
+):
+    client = connections.opensearch()
+    alias = naming.alias("products")
+    ahead = catalog.product_ids[0]
+    current = client.get(index=alias, id=str(ahead))
+    client.index(
+        index=naming.index_name(projection="products", generation="1"),
+        id=str(ahead),
+        body={**current["_source"], "name": "From the future"},
+        version=current["_version"] + 10,
+        version_type="external",
+    )
+    out = io.StringIO()
+
+    with pytest.raises(CommandError, match="products has drifted"):
+        call_command("verify_projection", "products", stdout=out)
+    repaired = verify("products", "--repair")
+
+    assert "0 stale, 0 differing, 1 ahead" in out.getvalue()
+    assert f"ahead: {ahead}" in out.getvalue()
+    assert "OpenSearch cannot lower their version" in repaired
+    assert client.get(index=alias, id=str(ahead))["_source"]["name"] == (
+        Product.objects.get(pk=ahead).name
+    )
+
+
+def test_verify_repair_restores_a_hand_deleted_document_at_default_index_settings(
+    catalog,
+):
+    client = connections.opensearch()
+    index = naming.index_name(projection="products", generation="1")
+    gone = catalog.product_ids[5]
+    defaults_before = explicit_gc_deletes(index)
+    client.delete(index=index, id=str(gone))
+
+    repaired = verify("products", "--repair")
+    clean = verify("products")
+
+    assert defaults_before is None
+    assert "Repaired 1 drifted entries." in repaired
+    assert "no drift" in clean
+    assert client.exists(index=index, id=str(gone))
+    assert explicit_gc_deletes(index) is None
 
 
 def test_verify_sample_checks_only_that_many_rows(catalog):
