@@ -187,7 +187,12 @@ def reset(projection: str) -> None:
         index=f"{naming.alias(projection)}-*", ignore_unavailable=True
     )
     SegmentCheckpoint.objects.filter(projection=projection).update(
-        checkpoint_txid=0, checkpoint_position=0, horizon=0, events_applied=0
+        checkpoint_snapshot="1:1:",
+        target_snapshot="",
+        checkpoint_txid=0,
+        checkpoint_position=0,
+        horizon=0,
+        events_applied=0,
     )
 
 
@@ -222,7 +227,7 @@ def raw_bulk_seconds(*, projection: str, operations: int, round_: int) -> float:
     target = f"{NAMESPACE}-raw-{projection}-{round_}"
     client.indices.create(
         index=target,
-        body={"settings": spec.index_settings, "mappings": spec.mappings},
+        body={"settings": dict(spec.index_settings), "mappings": spec.mappings},
     )
     actions = [
         {"_index": target, "_id": doc_id, "_source": document}
@@ -249,20 +254,9 @@ def outbox_head() -> tuple[int, int]:
     return (int(row[0]), int(row[1]))
 
 
-def wait_until_visible() -> None:
-    """Other sessions' open transactions hold the snapshot horizon back; the
-    clock starts once every backlog event is readable."""
-    from commands.outbox import read_after
-
-    head = outbox_head()[0]
-    while read_after(after=None, limit=1).horizon <= head:
-        time.sleep(0.01)
-
-
 def backlog_bench(*, events: int, rounds: int, processes: int, threads: int) -> None:
     print(f"building a backlog of {events} product events ...", flush=True)
     build_backlog(events)
-    wait_until_visible()
     worker = start_worker(processes=processes, threads=threads, name="catch-up")
     projected, raw = [], []
     try:
@@ -393,7 +387,7 @@ def caught_up() -> bool:
     from projections import registry, watermarks
 
     head = outbox_head()[0]
-    return all(watermarks.read(name) > head for name in registry.names())
+    return all(watermarks.read(name).sees(head) for name in registry.names())
 
 
 def percentiles(samples: list[float]) -> str:

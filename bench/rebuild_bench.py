@@ -304,12 +304,11 @@ def child_raw(batch_size: int) -> dict:
     from projections import registry
     from projections.rebuilds.loading import build_chunk
     from projections.rebuilds.snapshot import snapshot_transaction
-    from projections.rebuilds.sources import source_for
     from projections.rebuilds.targets import LOADING_SETTINGS, serving_settings
 
     spec = registry.get("products")
     with snapshot_transaction():
-        chunks = source_for("products").key_chunks(after=None, chunk=batch_size)
+        chunks = spec.source.key_chunks(after=None, chunk=batch_size)
         documents = [
             w for keys in chunks for w in build_chunk(spec=spec, keys=keys).writes
         ]
