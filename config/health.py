@@ -67,7 +67,7 @@ class WorkerHeartbeatCheck(HealthCheck):
     Without it a caught-up system with no worker would look healthy."""
 
     def run(self) -> None:
-        from projections.workers import live_workers  # write role only
+        from projections.running.workers import live_workers  # write role only
 
         try:
             alive = live_workers()
@@ -87,7 +87,7 @@ class ProjectionLagCheck(HealthCheck):
     """No live projection segment lags more than READY_MAX_LAG_SECONDS."""
 
     def run(self) -> None:
-        from projections.status import projection_status  # write role only
+        from projections.ops.status import projection_status  # write role only
 
         limit = float(settings.CQRS["READY_MAX_LAG_SECONDS"])
         behind = [

@@ -4,8 +4,8 @@ import logging
 
 import dramatiq
 
-from projections import engine, wake_dedupe
 from projections.errors import LeaseLost
+from projections.running import engine, wake_dedupe
 
 logger = logging.getLogger(__name__)
 

@@ -6,9 +6,6 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
-from projections import deadletters, healing, holders
-from projections.console_admin import OpsConsoleMixin
-from projections.deadletter_admin import DeadLetterConsoleMixin
 from projections.errors import SegmentBusy
 from projections.models import (
     DeadLetter,
@@ -16,6 +13,11 @@ from projections.models import (
     ProjectionGeneration,
     SegmentCheckpoint,
 )
+from projections.ops.console_admin import OpsConsoleMixin
+from projections.ops.deadletter_admin import DeadLetterConsoleMixin
+from projections.outbox import holders
+from projections.rebuilds import healing
+from projections.running import deadletters
 
 
 @admin.register(DeadLetter)
@@ -135,7 +137,7 @@ class ProjectionGenerationAdmin(OpsConsoleMixin, admin.ModelAdmin):
         return False
 
 
-# The admin index links the ops console (projections/console_admin.py).
+# The admin index links the ops console (projections/ops/console_admin.py).
 admin.site.index_template = "admin/projections/index.html"
 
-from projections import rebuild_admin  # noqa: E402,F401
+from projections.rebuilds import admin as rebuild_admin  # noqa: E402,F401

@@ -4,7 +4,7 @@ Notifications are wake-ups only, never data: on each burst the listener
 queues a run for every segment with events waiting (deduplicated) and moves
 the idle segments' horizons, and a periodic tick does the same, so a lost
 notification or message only delays a projection, never stalls it. Each tick
-also checks that no live read model lost its data (`projections.healing`).
+also checks that no live read model lost its data (`projections.rebuilds.healing`).
 """
 
 import logging
@@ -19,8 +19,8 @@ import redis
 from django.db import DatabaseError, close_old_connections, connection, connections
 
 from projections import tunables
-from projections.healing import check_and_heal
-from projections.wakeups import WakeReport, wake_pending
+from projections.rebuilds.healing import check_and_heal
+from projections.running.wakeups import WakeReport, wake_pending
 
 logger = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from projections.visibility import NOTHING
 class GenerationState(models.TextChoices):
     BUILDING = "building"
     LIVE = "live"
-    # Was live, but its store lost the data (see projections.healing): readers
+    # Was live, but its store lost the data (see projections.rebuilds.healing): readers
     # get 503 and a rebuild replaces it.
     LOST = "lost"
     RETIRED = "retired"
@@ -180,4 +180,10 @@ class DeadLetter(models.Model):
         )
 
 
-from projections.rebuild_models import *  # noqa
+# Rebuild runs live with the rebuild code; Django finds models through this module.
+from projections.rebuilds.models import (  # noqa: E402, F401
+    RebuildKind,
+    RebuildRun,
+    RebuildStage,
+    RebuildState,
+)

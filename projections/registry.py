@@ -23,7 +23,7 @@ from commands import events as write_side
 from projections.errors import IncompleteProjection, UnknownProjection
 from projections.events import Event
 from projections.naming import RedisKeys
-from projections.rebuilds.sources import Layout, Source
+from projections.sources import Layout, Source
 from projections.writes import Write
 
 StoreKind = Literal["opensearch", "redis"]
@@ -50,7 +50,7 @@ PARTS = {
     "load": "load(keys): their current state in the write model",
     "build": "build(row): the pure fold to a versioned write",
     "source": "the write-model table rebuilds and verification read "
-    "(projections.rebuilds.sources.Source)",
+    "(projections.sources.Source)",
     "index_settings": "the OpenSearch index settings",
     "mappings": "the OpenSearch mappings",
     "key_layout": "the Redis key layout (projections.naming.HashKeys or RankKeys)",

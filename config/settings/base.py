@@ -88,7 +88,7 @@ CQRS: dict[str, Any] = {
         "CQRS_SEARCH_SYNONYMS_FILE",
         str(BASE_DIR / "config" / "search" / "synonyms.txt"),
     ),
-    # Self-healing (projections/healing.py): a queued heal not started after
+    # Self-healing (projections/rebuilds/healing.py): a queued heal not started after
     # HEAL_QUEUE_SECONDS is queued again; a failed one is retried after
     # HEAL_RETRY_SECONDS.
     "HEAL_QUEUE_SECONDS": env_float("CQRS_HEAL_QUEUE_SECONDS", 60.0),

@@ -151,7 +151,7 @@ DRAMATIQ_BROKER: dict[str, Any] = {
         "dramatiq.middleware.Retries",
         "django_dramatiq.middleware.DbConnectionsMiddleware",
         "config.worker_process.ParentDeathSignal",
-        "projections.workers.WorkerHeartbeat",
+        "projections.running.workers.WorkerHeartbeat",
         # Dramatiq's own metrics, when this process keeps metrics files.
         *(
             ["config.worker_process.WorkerMetrics"]
@@ -160,7 +160,7 @@ DRAMATIQ_BROKER: dict[str, Any] = {
         ),
     ],
 }
-DRAMATIQ_AUTODISCOVER_MODULES = ["actors", "heartbeat", "rebuild_actors"]
+DRAMATIQ_AUTODISCOVER_MODULES = ["actors", "running.heartbeat", "rebuilds.actors"]
 
 # seed_demo may create its demo/demo superuser and demo API key (never in
 # production settings, which turn this off).

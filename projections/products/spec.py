@@ -3,8 +3,8 @@
 from commands import events
 from commands.models import Product
 from projections.products import fold, load, schema
-from projections.rebuilds.sources import Source
 from projections.registry import ProjectionSpec
+from projections.sources import Source
 
 SPEC = ProjectionSpec(
     name=schema.PROJECTION,

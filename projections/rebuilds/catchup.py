@@ -18,12 +18,13 @@ from django.db import connection
 
 from commands.models import OutboxEvent
 from commands.outbox import NOT_APPLIED_SQL
-from projections import engine, registry
+from projections import registry
 from projections.errors import LeaseLost
 from projections.models import ProjectionGeneration, SegmentCheckpoint
 from projections.rebuilds.errors import CatchUpTimeout
+from projections.running import engine
+from projections.running.watermarks import applied_snapshot
 from projections.visibility import TxSnapshot
-from projections.watermarks import applied_snapshot
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ import psycopg
 from django.db import connection
 
 from projections import naming
-from projections.rebuild_models import RebuildRun
+from projections.rebuilds.models import RebuildRun
 
 PROGRESS_FIELDS = frozenset(
     {"rows_done", "rows_total", "rate", "last_pk", "snapshot_xmin"}

@@ -20,12 +20,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from projections.rebuild_models import RebuildRun
 from projections.rebuilds.ledger import Ledger
+from projections.rebuilds.models import RebuildRun
 from projections.rebuilds.reporting import ProgressBar, Reporter
 from projections.rebuilds.snapshot import snapshot_transaction
-from projections.rebuilds.sources import Source
 from projections.registry import ProjectionSpec
+from projections.sources import Source
 from projections.stores import Store
 from projections.writes import Write
 

@@ -19,9 +19,9 @@ continues the same generation from the last written primary key.
 import time
 from dataclasses import dataclass, field
 
-from projections import generations, registry
+from projections import registry
+from projections.lifecycle import generations
 from projections.models import GenerationState, ProjectionGeneration
-from projections.rebuild_models import RebuildKind, RebuildRun, RebuildStage
 from projections.rebuilds import runs
 from projections.rebuilds.catchup import catch_up, close_gap, start_checkpoints
 from projections.rebuilds.errors import (
@@ -31,11 +31,12 @@ from projections.rebuilds.errors import (
 )
 from projections.rebuilds.ledger import Ledger, open_ledger
 from projections.rebuilds.loading import load_snapshot
+from projections.rebuilds.models import RebuildKind, RebuildRun, RebuildStage
 from projections.rebuilds.reporting import Reporter
-from projections.rebuilds.sources import Source
 from projections.rebuilds.swap import prune, swap
 from projections.rebuilds.targets import target_for
 from projections.registry import ProjectionSpec
+from projections.sources import Source
 
 DEFAULT_BATCH_SIZE = 1000
 DEFAULT_KEEP = 1

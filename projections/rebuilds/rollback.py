@@ -8,13 +8,14 @@ from one complete, current generation to another.
 
 from dataclasses import dataclass
 
-from projections import generations, registry
+from projections import registry
+from projections.lifecycle import generations
 from projections.models import GenerationState, ProjectionGeneration
-from projections.rebuild_models import RebuildKind, RebuildRun, RebuildState
 from projections.rebuilds import runs
 from projections.rebuilds.catchup import catch_up, close_gap, waiting_events
 from projections.rebuilds.errors import NothingToRollBack, RebuildLocked
 from projections.rebuilds.ledger import open_ledger
+from projections.rebuilds.models import RebuildKind, RebuildRun, RebuildState
 from projections.rebuilds.rebuild import RebuildOptions
 from projections.rebuilds.reporting import Reporter
 from projections.rebuilds.swap import swap

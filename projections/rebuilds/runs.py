@@ -10,15 +10,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from projections import tunables
-from projections.generations import FIRST_GENERATION
+from projections.lifecycle.generations import FIRST_GENERATION
 from projections.models import GenerationState, ProjectionGeneration
-from projections.rebuild_models import (
+from projections.rebuilds.errors import NothingToResume
+from projections.rebuilds.models import (
     RebuildKind,
     RebuildRun,
     RebuildStage,
     RebuildState,
 )
-from projections.rebuilds.errors import NothingToResume
 from projections.rebuilds.swap import delete_generation
 from projections.registry import ProjectionSpec
 

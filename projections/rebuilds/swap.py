@@ -6,7 +6,7 @@ import time
 from django.db import transaction
 from django.utils import timezone
 
-from projections import tunables, watermarks
+from projections import tunables
 from projections.models import (
     DeadLetter,
     GenerationState,
@@ -15,6 +15,7 @@ from projections.models import (
 )
 from projections.rebuilds.targets import target_for
 from projections.registry import ProjectionSpec
+from projections.running import watermarks
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ def swap(*, spec: ProjectionSpec, new: ProjectionGeneration) -> str | None:
             )
         )
         old = next((g for g in generations if g.state == GenerationState.LIVE), None)
-        # A lost generation (projections.losses) is replaced like the live one.
+        # A lost generation (projections.lifecycle.losses) is replaced like the live one.
         lost = [g for g in generations if g.state == GenerationState.LOST]
         now = timezone.now()
         for replaced in [*lost, *([old] if old and old.pk != new.pk else [])]:

@@ -102,7 +102,7 @@ class KeyspaceTarget:
         self.where = f"Redis keys {self.prefix}:*"
 
     def prepare(self, *, fresh: bool) -> None:
-        """A fresh namespace holds only the marker (see `projections.losses`)."""
+        """A fresh namespace holds only the marker (see `projections.lifecycle.losses`)."""
         if fresh:
             self.delete()
             connections.redis_client().set(

@@ -2,8 +2,8 @@
 
 from commands import events
 from commands.models import StockItem
-from projections.rebuilds.sources import Source
 from projections.registry import ProjectionSpec
+from projections.sources import Source
 from projections.stock import fold, load, schema
 
 SPEC = ProjectionSpec(

@@ -14,9 +14,9 @@ import redis
 
 from config import connections
 from projections import naming
-from projections.backoff import Backoff
 from projections.errors import StoreUnavailable
 from projections.naming import HashSpace, RankSpace, RedisKeys
+from projections.stores.backoff import Backoff
 from projections.writes import HashWrite, RankWrite, Write
 
 logger = logging.getLogger(__name__)

@@ -14,8 +14,8 @@ from opensearchpy import helpers
 from config import connections
 from projections import naming
 from projections.naming import HashSpace, RankKeys, RankSpace
-from projections.rebuilds.sources import chunked
 from projections.registry import ProjectionSpec
+from projections.sources import chunked
 from projections.verification.entries import Entry
 
 
@@ -76,7 +76,7 @@ class HashReader:
         scanned = connections.redis_client().scan_iter(
             match=self.space.pattern(), count=chunk
         )
-        # The generation's marker (projections/losses.py) is not a document.
+        # The generation's marker (projections/lifecycle/losses.py) is not a document.
         keys = (self.space.entry_key(redis_key) for redis_key in scanned)
         return chunked((key for key in keys if key is not None), size=chunk)
 

@@ -19,21 +19,22 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from projections import generations, registry
+from projections import registry
 from projections.errors import ProjectionError
+from projections.lifecycle import generations
 from projections.models import ProjectionGeneration
+from projections.outbox.snapshots import consistent_snapshot
 from projections.rebuilds.catchup import waiting_events
 from projections.rebuilds.reporting import Reporter
 from projections.rebuilds.snapshot import snapshot_xmax
-from projections.rebuilds.sources import Source, chunked
 from projections.rebuilds.targets import target_for
 from projections.registry import ProjectionSpec
-from projections.snapshots import consistent_snapshot
+from projections.running.watermarks import current_horizon
+from projections.sources import Source, chunked
 from projections.verification.drift import DriftKind, DriftReport, classify
 from projections.verification.entries import Entry, expected_entry
 from projections.verification.repair import Pair, Repairer, repairer_for
 from projections.verification.stored import StoredReader, reader_for
-from projections.watermarks import current_horizon
 
 DEFAULT_BATCH_SIZE = 500
 SETTLE_POLL = 0.1

@@ -11,7 +11,7 @@ from readapi.queries.search import ReadModelMissing
 
 # Resolving the pointer and reading the key in one script means a generation
 # swap (and the cleanup of the old one) can never fall between the two reads.
-# A generation without its marker lost its data (projections/losses.py): no
+# A generation without its marker lost its data (projections/lifecycle/losses.py): no
 # answer (false) rather than a "not found" that is not true.
 READ_HASH = """
 local generation = redis.call('GET', KEYS[1])

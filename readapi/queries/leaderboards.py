@@ -23,7 +23,7 @@ if not generation then
   return false
 end
 if redis.call('EXISTS', ARGV[1] .. generation .. ARGV[7]) == 0 then
-  return false  -- lost (projections/losses.py): never an empty page
+  return false  -- lost (projections/lifecycle/losses.py): never an empty page
 end
 local board = ARGV[1] .. generation .. ARGV[2]
 local mode, score, member, count = ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])

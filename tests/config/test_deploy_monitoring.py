@@ -8,8 +8,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPORTERS = [
-    ROOT / "projections" / "metrics.py",
-    ROOT / "projections" / "metrics_collector.py",
+    ROOT / "projections" / "ops" / "metrics.py",
+    ROOT / "projections" / "ops" / "metrics_collector.py",
 ]
 OURS = re.compile(r"\bcqrs_[a-z_]+")
 

@@ -8,7 +8,7 @@ from django.db import connection
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.parser import text_string_to_metric_families
 
-from projections import metrics_server
+from projections.ops import metrics_server
 from tests.processes import (
     http_call,
     http_get,

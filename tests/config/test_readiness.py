@@ -4,7 +4,9 @@ import pytest
 from django.test import Client, override_settings
 
 from commands.handlers.customer import customer_register
-from projections import generations, registry, workers
+from projections import registry
+from projections.lifecycle import generations
+from projections.running import workers
 from tests.processes import child_pids, poll_until
 from tests.projections.draining import drain
 

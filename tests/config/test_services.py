@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import connection
 
-from projections.heartbeat import heartbeat, heartbeat_key
+from projections.running.heartbeat import heartbeat, heartbeat_key
 from tests.processes import poll_until
 
 

@@ -5,9 +5,10 @@ from decimal import Decimal
 
 from commands.models import ApiKey, Customer, Order, Product, StockItem
 from config import connections
-from projections import generations, naming
+from projections import naming
 from projections.api_keys import schema as api_keys_schema
 from projections.customer_summary import schema as summary_schema
+from projections.lifecycle import generations
 from projections.products.load import load_tree
 from projections.stock import schema as stock_schema
 from projections.top_products import schema as top_schema

@@ -56,3 +56,13 @@ def tune(settings):
         settings.CQRS = {**settings.CQRS, **values}
 
     return tune
+
+
+@pytest.fixture
+def cut_stores():
+    """Proxies this test's projector processes reach OpenSearch and the
+    read-model Redis through (`tests.projections.store_outage`)."""
+    from tests.projections.store_outage import store_proxies
+
+    with store_proxies() as proxies:
+        yield proxies

@@ -8,8 +8,10 @@ from opensearchpy import helpers
 
 from commands.models import OutboxEvent
 from config import connections
-from projections import engine, generations, naming, registry
+from projections import naming, registry
+from projections.lifecycle import generations
 from projections.models import SegmentCheckpoint
+from projections.running import engine
 from projections.visibility import TxSnapshot
 
 

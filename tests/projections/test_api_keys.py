@@ -5,7 +5,8 @@ from datetime import timedelta
 import pytest
 
 from commands.handlers.apikey import apikey_issue, apikey_rotate
-from projections import engine, tunables
+from projections import tunables
+from projections.running import engine
 from readapi.queries.api_keys import find_key
 
 pytestmark = pytest.mark.usefixtures("engine_db")

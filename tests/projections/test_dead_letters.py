@@ -10,7 +10,8 @@ from commands.handlers.category import category_create
 from commands.handlers.product import product_create, product_update
 from commands.outbox import shard_of
 from config import connections
-from projections import generations, naming, registry
+from projections import naming, registry
+from projections.lifecycle import generations
 from projections.models import DeadLetter, DeadLetterStatus
 from projections.products.fold import build_product_document
 from projections.products.schema import MAPPINGS, SETTINGS

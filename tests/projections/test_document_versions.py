@@ -16,8 +16,9 @@ from commands.handlers.order import order_pay, order_place
 from commands.handlers.product import product_create, product_delete, product_update
 from commands.handlers.stock import stock_adjust
 from commands.outbox import ReadPosition, read_batch
-from projections import generations, registry
-from projections.batches import apply_events
+from projections import registry
+from projections.lifecycle import generations
+from projections.running.batches import apply_events
 from projections.verification.verify import verify_projection
 from tests.projections.draining import drain, search_documents
 from tests.projections.rewrites import rewritten, seq_nos

@@ -11,8 +11,8 @@ import pytest
 from django.db.models import Sum
 
 from config import connections
-from projections.heartbeat import heartbeat, heartbeat_key
 from projections.models import DeadLetter, SegmentCheckpoint
+from projections.running.heartbeat import heartbeat, heartbeat_key
 from tests.processes import poll_until, start_listener, start_worker
 from tests.projections import agreement
 from tests.projections.workload import Workload

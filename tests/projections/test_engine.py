@@ -7,9 +7,10 @@ from commands.handlers.category import category_create
 from commands.handlers.customer import customer_register
 from commands.handlers.product import product_create
 from config import connections
-from projections import engine, generations, leases, watermarks
 from projections.errors import StoreUnavailable
+from projections.lifecycle import generations
 from projections.models import DeadLetter, SegmentCheckpoint
+from projections.running import engine, leases, watermarks
 from tests.projections.draining import (
     drain,
     outbox_head_txid,

@@ -7,21 +7,27 @@ API, and rebuilt by the queued task into data equal to what was there. An
 outage (store unreachable) is not a loss: nothing is rebuilt.
 """
 
+from io import StringIO
 from typing import Any
 
 import pytest
 import requests
 from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from commands.handlers.apikey import apikey_issue
 from config import connections
-from projections import engine, generations, healing, naming
+from projections import naming
 from projections.errors import StoreUnavailable
+from projections.lifecycle import generations
 from projections.models import GenerationState, ProjectionGeneration
-from projections.rebuild_actors import rebuild_projection_task
-from projections.rebuild_models import RebuildRun, RebuildState
+from projections.ops.status import projection_status
+from projections.rebuilds import healing
+from projections.rebuilds.actors import rebuild_projection_task
 from projections.rebuilds.ledger import open_ledger
-from projections.status import projection_status
+from projections.rebuilds.models import RebuildRun, RebuildState
+from projections.running import engine
 from tests.processes import free_port, http_get
 from tests.projections import agreement
 from tests.projections.draining import drain, search_documents
@@ -261,6 +267,26 @@ def test_healing_status_says_lost_then_rebuilding(projected):
 
     assert lost == {"lost"}
     assert rebuilding == {"rebuilding"}
+
+
+def test_healing_projection_status_exits_non_zero_while_a_model_is_lost(projected):
+    healthy = _status_problem()
+    _empty_namespace("stock")
+    healing.check_and_heal()
+
+    problem = _status_problem()
+
+    assert healthy is None
+    assert problem is not None and "lost" in problem and "stock/" in problem
+
+
+def _status_problem() -> str | None:
+    """The error `projection_status` exits with (None: it exited zero)."""
+    try:
+        call_command("projection_status", stdout=StringIO())
+    except CommandError as exc:
+        return str(exc)
+    return None
 
 
 def test_healing_admin_lists_a_lost_generation(projected, admin_client):

@@ -12,24 +12,23 @@ import time
 import uuid
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from opensearchpy.exceptions import NotFoundError
 
 from commands.models import ApiKey, OutboxEvent
 from config import connections
-from projections import generations, naming
-from projections.heartbeat import heartbeat, heartbeat_key
+from projections import naming
+from projections.lifecycle import generations
 from projections.models import (
     GenerationState,
     ProjectionGeneration,
-    SegmentCheckpoint,
 )
-from projections.rebuild_models import RebuildRun
+from projections.rebuilds.models import RebuildRun
 from projections.rebuilds.rebuild import RebuildOptions, rebuild_projection
+from projections.running.heartbeat import heartbeat, heartbeat_key
 from tests.processes import http_get, poll_until, start_listener, start_worker
 from tests.projections import agreement
-from tests.projections.netproxy import NetProxy
+from tests.projections.store_outage import outage_seen
 from tests.projections.workload import Workload
 
 KEYS = 10_000
@@ -115,17 +114,6 @@ def _all_live() -> bool:
     ).exists()
 
 
-@pytest.fixture
-def cut_stores():
-    """Proxies in front of OpenSearch and the read-model Redis, for one test's
-    processes only (the broker stays direct)."""
-    search = NetProxy.to(settings.CQRS["OPENSEARCH_URL"])
-    data = NetProxy.to(settings.CQRS["REDIS_URL"])
-    yield search, data
-    search.close()
-    data.close()
-
-
 def _converged() -> bool:
     """Every read model agrees with the write model (False while not built yet)."""
     try:
@@ -134,24 +122,12 @@ def _converged() -> bool:
         return False
 
 
-def _outage_seen() -> bool:
-    return SegmentCheckpoint.objects.filter(
-        last_error__contains="StoreUnavailable"
-    ).exists()
-
-
 @pytest.mark.slow
 @pytest.mark.usefixtures("broker_queues")
 def test_healing_an_outage_that_ends_with_the_data_rebuilds_nothing(
     projector_env, cut_stores, tmp_path
 ):
-    search, data = cut_stores
-    env = {
-        **projector_env,
-        "OPENSEARCH_URL": search.url_for(settings.CQRS["OPENSEARCH_URL"]),
-        "REDIS_URL": data.url_for(settings.CQRS["REDIS_URL"]),
-        "DRAMATIQ_BROKER_URL": settings.CQRS["REDIS_URL"],
-    }
+    env = cut_stores.env(projector_env)
     workload = Workload(seed=23)
     workload.setup(products=10, customers=5)
     listener = start_listener(env=env, log_dir=tmp_path)
@@ -163,12 +139,10 @@ def test_healing_an_outage_that_ends_with_the_data_rebuilds_nothing(
                 "projection", "generation", "state"
             )
         )
-        search.cut()
-        data.cut()
+        cut_stores.cut()
         workload.run_until(events=OutboxEvent.objects.count() + 100)
-        poll_until(_outage_seen, timeout=30, interval=0.2)
-        search.restore()
-        data.restore()
+        poll_until(outage_seen, timeout=30, interval=0.2)
+        cut_stores.restore()
         poll_until(_converged, timeout=90, interval=1.0)
     finally:
         worker.stop()

@@ -6,8 +6,9 @@ import random
 import pytest
 
 from commands.outbox import ReadPosition, read_batch
-from projections import generations, registry
-from projections.batches import apply_events
+from projections import registry
+from projections.lifecycle import generations
+from projections.running.batches import apply_events
 from tests.projections import agreement
 from tests.projections.draining import redis_model, search_documents
 from tests.projections.workload import Workload

@@ -3,9 +3,10 @@
 import pytest
 
 from commands.outbox import ReadPosition
-from projections import generations, leases
 from projections.errors import LeaseLost
+from projections.lifecycle import generations
 from projections.models import SegmentCheckpoint
+from projections.running import leases
 
 pytestmark = pytest.mark.usefixtures("engine_db")
 

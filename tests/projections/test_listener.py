@@ -12,8 +12,8 @@ from commands.outbox import shard_of
 from projections.api_keys import schema as api_keys_schema
 from projections.listener import listen
 from projections.models import SegmentCheckpoint
+from projections.running.wakeups import wake_all, wake_pending
 from projections.visibility import TxSnapshot
-from projections.wakeups import wake_all, wake_pending
 from tests.processes import poll_until
 from tests.projections.draining import (
     drain,

@@ -21,7 +21,7 @@ def json_log():
     handler = logging.StreamHandler(stream)
     handler.setFormatter(json_formatter())
     handler.addFilter(CorrelationFilter())
-    logger = logging.getLogger("projections.engine")
+    logger = logging.getLogger("projections.running.engine")
     logger.addHandler(handler)
     previous = logger.level
     logger.setLevel(logging.INFO)

@@ -16,9 +16,11 @@ from django.db import connection, transaction
 from commands.handlers.customer import customer_register
 from commands.models import Customer, OutboxEvent
 from commands.outbox import current_txid
-from projections import registry, watermarks
+from projections import registry
 from projections.models import SegmentCheckpoint
+from projections.running import watermarks
 from tests.processes import poll_until
+from tests.sessions import pg_session
 
 pytestmark = pytest.mark.usefixtures("engine_db")
 
@@ -30,17 +32,6 @@ VISIBLE_WITHIN = 15.0  # far below how long the long transactions stay open
 def projectors(worker_process, listener_process):
     """A real worker and listener, with every projection caught up once."""
     write_visible("warm-up")
-
-
-def session(dbname: str) -> psycopg.Connection:
-    params = connection.settings_dict
-    return psycopg.connect(
-        host=params["HOST"],
-        port=params["PORT"],
-        user=params["USER"],
-        password=params["PASSWORD"],
-        dbname=dbname,
-    )
 
 
 def write(label: str) -> int:
@@ -65,7 +56,7 @@ def write_visible(label: str) -> float:
 def test_writes_stay_fresh_while_another_database_holds_a_transaction_open(
     projectors,
 ):
-    other = session("postgres")
+    other = pg_session("postgres")
     other.execute("SELECT pg_current_xact_id()")  # an xid, held open
 
     delays = [write_visible(f"other-db-{n}") for n in range(WRITES)]

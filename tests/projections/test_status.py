@@ -4,7 +4,6 @@ import json
 import uuid
 from io import StringIO
 
-import psycopg
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -12,11 +11,13 @@ from django.db import connection
 from django.utils import timezone
 
 from commands.handlers.customer import customer_register
-from projections import generations, workers
+from projections.lifecycle import generations
 from projections.models import DeadLetter
+from projections.running import workers
+from projections.running.wakeups import wake_pending
 from projections.visibility import TxSnapshot
-from projections.wakeups import wake_pending
 from tests.projections.draining import drain
+from tests.sessions import pg_session
 
 pytestmark = pytest.mark.usefixtures("engine_db")
 
@@ -164,7 +165,7 @@ def test_projection_status_names_an_unknown_projection():
 @pytest.fixture
 def holder():
     """An open transaction of this database holding an event of its own."""
-    session = _session(connection.settings_dict["NAME"])
+    session = pg_session(connection.settings_dict["NAME"])
     session.execute(HOLDING_INSERT)
     yield session
     session.close()
@@ -173,7 +174,7 @@ def holder():
 @pytest.fixture
 def other_database_transaction():
     """An open transaction with a txid in another database of the server."""
-    session = _session("postgres")
+    session = pg_session("postgres")
     session.execute("SELECT pg_current_xact_id()")
     yield session
     session.close()
@@ -221,14 +222,3 @@ INSERT INTO commands_outboxevent (event_id, aggregate_type, aggregate_id,
 VALUES (gen_random_uuid(), 'customer', 'x', 1, 0, 'CustomerRegistered', 1, '{}',
         now(), '')
 """
-
-
-def _session(dbname: str) -> psycopg.Connection:
-    params = connection.settings_dict
-    return psycopg.connect(
-        host=params["HOST"],
-        port=params["PORT"],
-        user=params["USER"],
-        password=params["PASSWORD"],
-        dbname=dbname,
-    )

@@ -6,7 +6,8 @@ from opensearchpy.exceptions import ConflictError
 from commands.handlers.category import category_create
 from commands.handlers.product import product_create, product_delete
 from config import connections
-from projections import generations, naming, registry
+from projections import naming, registry
+from projections.lifecycle import generations
 from projections.products.schema import MAPPINGS, SETTINGS
 from tests.processes import poll_until
 from tests.projections.draining import drain

@@ -42,8 +42,10 @@ from commands.handlers.product import (
 )
 from commands.handlers.stock import stock_adjust
 from commands.outbox import ReadPosition, read_batch
-from projections import engine, generations, registry
-from projections.batches import apply_events
+from projections import registry
+from projections.lifecycle import generations
+from projections.running import engine
+from projections.running.batches import apply_events
 from projections.verification.verify import verify_projection
 from tests.projections import agreement
 from tests.projections.draining import drain

@@ -5,7 +5,7 @@ from django.db import connection
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from projections import watermarks
+from projections.running import watermarks
 from projections.visibility import TxSnapshot, common, lag
 
 snapshots = st.builds(

@@ -5,12 +5,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from projections import workers
 from projections.errors import UnknownProjection
-from projections.status import SegmentStatus, projection_status
+from projections.ops.status import SegmentStatus, projection_status
+from projections.running import workers
 
 COLUMNS = "{:<18} {:>4} {:>4} {:>24} {:>24} {:>8} {:>9} {:<8} {:>4}"
-# States that need a person (the `lost` state comes from projections.status).
+# States that need a person (the `lost` state comes from projections.ops.status).
 UNHEALTHY_STATES = frozenset({"stalled", "lost"})
 
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from projections.pruning import OutboxPruneRefused, PrunePlan, outbox_prune
+from projections.outbox.pruning import OutboxPruneRefused, PrunePlan, outbox_prune
 
 
 class Command(BaseCommand):

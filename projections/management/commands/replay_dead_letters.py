@@ -4,8 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from projections import deadletters
 from projections.errors import SegmentBusy, UnknownProjection
+from projections.running import deadletters
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from projections import metrics_server
+from projections.ops import metrics_server
 
 
 class Command(BaseCommand):

@@ -11,8 +11,8 @@ from django.test import Client
 from commands.handlers.category import category_create
 from commands.handlers.product import product_create, product_update
 from projections import registry
-from projections.console_admin import OPERATORS_GROUP
 from projections.models import DeadLetter
+from projections.ops.console_admin import OPERATORS_GROUP
 from projections.products.fold import build_product_document
 from tests.projections.draining import drain
 from tests.projections.rebuild.seeding import Catalog, make_catalog

@@ -9,7 +9,6 @@ from django.test import Client
 from commands.handlers.product import product_update
 from commands.models import OutboxEvent
 from projections import registry
-from projections.console_admin import OPERATORS_GROUP
 from projections.models import (
     DeadLetter,
     DeadLetterStatus,
@@ -17,15 +16,16 @@ from projections.models import (
     ProjectionGeneration,
     SegmentCheckpoint,
 )
-from projections.rebuild_actors import QUEUE
-from projections.rebuild_models import RebuildKind, RebuildRun, RebuildState
+from projections.ops.console_admin import OPERATORS_GROUP
+from projections.rebuilds.actors import QUEUE
+from projections.rebuilds.models import RebuildKind, RebuildRun, RebuildState
 from projections.rebuilds.rebuild import RebuildOptions, rebuild_projection
+from tests.projections.draining import drain
 from tests.projections.console.conftest import (
     CONSOLE_URL,
     OPERATOR_CODENAMES,
     action_url,
 )
-from tests.projections.draining import drain
 
 
 def rows(client: Client) -> dict[str, dict]:

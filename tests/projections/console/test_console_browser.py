@@ -9,9 +9,9 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
 
 from projections.models import DeadLetterStatus, SegmentCheckpoint
-from projections.rebuild_models import RebuildRun, RebuildState
-from tests.projections.console.browser import artifacts_dir, chromium
+from projections.rebuilds.models import RebuildRun, RebuildState
 from tests.projections.draining import drain
+from tests.projections.console.browser import artifacts_dir, chromium
 from tests.projections.rebuild.seeding import make_catalog
 
 WAIT_SECONDS = 30

@@ -1,7 +1,7 @@
 """Per-minute counts of applied events (the console's sparkline) and its drawing."""
 
-from projections import throughput
-from projections.console_display import sparkline_points
+from projections.ops.console_display import sparkline_points
+from projections.running import throughput
 
 NOON = 1_800_000_000.0  # a fixed instant, seconds since the epoch
 

@@ -8,9 +8,9 @@ from django.db import connection
 
 from commands.handlers.product import product_update
 from commands.handlers.stock import stock_adjust
-from projections import engine
 from projections.errors import LeaseLost
 from projections.models import GenerationState, ProjectionGeneration
+from projections.running import engine
 from tests.projections.rebuild.reading import alias_targets
 
 PAUSE = 0.01

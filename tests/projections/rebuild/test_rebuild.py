@@ -12,7 +12,7 @@ from commands.models import StockItem
 from config import connections
 from projections import naming
 from projections.models import GenerationState, ProjectionGeneration
-from projections.rebuild_models import RebuildRun, RebuildState
+from projections.rebuilds.models import RebuildRun, RebuildState
 from projections.rebuilds.rebuild import RebuildOptions, rebuild_projection
 from projections.rebuilds.reporting import NoBar, ProgressBar, Reporter
 from projections.rebuilds.rollback import rollback_projection

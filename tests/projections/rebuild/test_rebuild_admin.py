@@ -4,9 +4,9 @@ import dramatiq
 import pytest
 
 from projections.models import GenerationState, ProjectionGeneration
-from projections.rebuild_actors import QUEUE
-from projections.rebuild_models import RebuildRun, RebuildState
+from projections.rebuilds.actors import QUEUE
 from projections.rebuilds.ledger import open_ledger
+from projections.rebuilds.models import RebuildRun, RebuildState
 
 ADD_URL = "/admin/projections/rebuildrun/add/"
 LIST_URL = "/admin/projections/rebuildrun/"

@@ -10,8 +10,8 @@ from django.db import connection
 
 from projections import naming
 from projections.models import GenerationState, ProjectionGeneration
-from projections.rebuild_models import RebuildRun, RebuildStage, RebuildState
 from projections.rebuilds.ledger import open_ledger
+from projections.rebuilds.models import RebuildRun, RebuildStage, RebuildState
 from projections.verification.verify import verify_projection
 from tests.processes import ROOT, poll_until
 from tests.projections.draining import drain

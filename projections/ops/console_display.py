@@ -7,8 +7,8 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils import timezone
 
-from projections.console import ProjectionRow, RebuildProgress
 from projections.models import DeadLetterStatus
+from projections.ops.console import ProjectionRow, RebuildProgress
 
 SPARK_WIDTH = 120
 SPARK_HEIGHT = 24

@@ -4,7 +4,7 @@ Created on first use, so a process started with PROMETHEUS_MULTIPROC_DIR
 writes them to that directory's files (prometheus_client multiprocess mode)
 and the metrics server sums every process's values. Figures that need a
 database query (lag, outbox age) are not here: the metrics server computes
-them at scrape time (`projections.metrics_collector`).
+them at scrape time (`projections.ops.metrics_collector`).
 """
 
 from functools import cache

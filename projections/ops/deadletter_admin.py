@@ -17,9 +17,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_POST
 
-from projections import operations
-from projections.console_admin import can_operate
 from projections.models import DeadLetter
+from projections.ops import operations
+from projections.ops.console_admin import can_operate
 
 RESOLVERS = {
     "retry": operations.retry_dead_letter,

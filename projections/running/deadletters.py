@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from projections import generations, leases, registry
-from projections.batches import Parked, apply_events
+from projections import registry
 from projections.events import aggregate_of
+from projections.lifecycle import generations
 from projections.models import DeadLetter, DeadLetterStatus, GenerationState
+from projections.running import leases
+from projections.running.batches import Parked, apply_events
 
 logger = logging.getLogger(__name__)
 

@@ -25,7 +25,7 @@ def ensure_live_generation(projection: str) -> ProjectionGeneration:
     Idempotent and safe to race: the database admits one live generation per
     projection, index creation tolerates "already exists" and the Redis
     pointer is set only if absent. A lost generation (see
-    `projections.healing`) is returned as it is: its rebuild replaces it, and
+    `projections.rebuilds.healing`) is returned as it is: its rebuild replaces it, and
     nothing may re-create its store empty meanwhile.
     """
     spec = registry.get(projection)

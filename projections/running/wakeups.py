@@ -3,9 +3,12 @@
 import logging
 from dataclasses import dataclass
 
-from projections import generations, horizons, registry, wake_dedupe, watermarks
+from projections import registry
 from projections.actors import project_segment
+from projections.lifecycle import generations
 from projections.models import GenerationState, ProjectionGeneration
+from projections.outbox import horizons
+from projections.running import wake_dedupe, watermarks
 from projections.visibility import TxSnapshot, common
 
 logger = logging.getLogger(__name__)

@@ -21,7 +21,7 @@ from prometheus_client.core import Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
-from projections.metrics_collector import ProjectionCollector
+from projections.ops.metrics_collector import ProjectionCollector
 
 logger = logging.getLogger(__name__)
 

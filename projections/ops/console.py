@@ -1,9 +1,9 @@
 """What the ops console shows: one row per projection, built from `projection_status`.
 
-Lag, segment states and dead letters come from `projections.status` (the same
+Lag, segment states and dead letters come from `projections.ops.status` (the same
 computation as `manage.py projection_status`); this module only folds its
 segment rows into one row per projection and adds the last applied time, the
-throughput of the last hour (`projections.throughput`) and the latest rebuild.
+throughput of the last hour (`projections.running.throughput`) and the latest rebuild.
 """
 
 from dataclasses import asdict, dataclass, field
@@ -13,9 +13,11 @@ from typing import Any
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from projections import registry, status, throughput
+from projections import registry
 from projections.models import GenerationState, SegmentCheckpoint
-from projections.rebuild_models import RebuildRun, RebuildState
+from projections.ops import status
+from projections.rebuilds.models import RebuildRun, RebuildState
+from projections.running import throughput
 
 # The worst segment state names the projection's state.
 STATE_ORDER = ("lost", "stalled", "paused", "rebuilding", "running", "idle")

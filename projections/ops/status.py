@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from commands.models import OutboxEvent
 from commands.outbox import NOT_APPLIED_SQL
-from projections import generations, healing, holders, registry, tunables
-from projections.engine import shards_of
+from projections import registry, tunables
+from projections.lifecycle import generations
 from projections.models import (
     DeadLetter,
     DeadLetterStatus,
@@ -19,6 +19,9 @@ from projections.models import (
     ProjectionGeneration,
     SegmentCheckpoint,
 )
+from projections.outbox import holders
+from projections.rebuilds import healing
+from projections.running.engine import shards_of
 
 OUTBOX = OutboxEvent._meta.db_table
 CHECKPOINTS = SegmentCheckpoint._meta.db_table

@@ -14,10 +14,11 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 
-from projections import console, operations, registry
-from projections.console_display import row_display
+from projections import registry
 from projections.errors import UnknownProjection
 from projections.models import GenerationState, ProjectionGeneration
+from projections.ops import console, operations
+from projections.ops.console_display import row_display
 
 OPERATOR_PERMISSION = "projections.operate_projections"
 OPERATORS_GROUP = "Projection operators"

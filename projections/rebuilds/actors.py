@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from projections.errors import ProjectionError
-from projections.rebuild_models import RebuildRun, RebuildState
+from projections.rebuilds.models import RebuildRun, RebuildState
 from projections.rebuilds.rebuild import RebuildOptions, rebuild_projection
 from projections.rebuilds.rollback import rollback_projection
 

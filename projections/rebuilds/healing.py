@@ -1,7 +1,7 @@
 """Rebuild lost generations without staff action.
 
 The listener calls `check_and_heal` on its tick: every live generation's
-store is checked for its marker (see `projections.losses`; projector runs
+store is checked for its marker (see `projections.lifecycle.losses`; projector runs
 check it too, before writing), a lost one is marked `lost`, and a rebuild is
 queued for it: the same task the admin's "Add rebuild run" queues, so it is
 the usual blue/green path (snapshot, catch-up, swap). Readers get 503 with
@@ -19,11 +19,12 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from projections import losses, registry, tunables
+from projections import registry, tunables
+from projections.lifecycle import losses
 from projections.models import GenerationState, ProjectionGeneration
-from projections.rebuild_actors import enqueue_rebuild
-from projections.rebuild_models import RebuildKind, RebuildRun, RebuildState
+from projections.rebuilds.actors import enqueue_rebuild
 from projections.rebuilds.ledger import open_ledger
+from projections.rebuilds.models import RebuildKind, RebuildRun, RebuildState
 
 logger = logging.getLogger(__name__)
 

@@ -13,16 +13,18 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from projections import actors, deadletters, generations, registry
+from projections import actors, registry
 from projections.errors import ProjectionError, SegmentBusy
+from projections.lifecycle import generations
 from projections.models import (
     DeadLetter,
     DeadLetterStatus,
     SegmentCheckpoint,
 )
-from projections.rebuild_actors import queue_rebuild, rollback_projection_task
-from projections.rebuild_models import RebuildRun, RebuildState
+from projections.rebuilds.actors import queue_rebuild, rollback_projection_task
+from projections.rebuilds.models import RebuildRun, RebuildState
 from projections.rebuilds.rollback import plan_rollback
+from projections.running import deadletters
 from projections.verification.verify import verify_projection
 
 VERIFY_SAMPLE = 200

@@ -16,21 +16,14 @@ from django.db import transaction
 
 from commands.outbox import SHARDS, OutboxBatch, read_batch
 from config.logs import log_context
-from projections import (
-    deadletters,
-    generations,
-    losses,
-    metrics,
-    registry,
-    throughput,
-    tunables,
-    watermarks,
-)
-from projections.batches import apply_events
+from projections import registry, tunables
 from projections.errors import GenerationLost, LeaseLost
-from projections.leases import Lease, claim
+from projections.lifecycle import generations, losses
 from projections.models import GenerationState, ProjectionGeneration
 from projections.registry import ProjectionSpec
+from projections.running import deadletters, metrics, throughput, watermarks
+from projections.running.batches import apply_events
+from projections.running.leases import Lease, claim
 
 logger = logging.getLogger(__name__)
 

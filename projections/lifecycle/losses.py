@@ -10,15 +10,16 @@ not answer has lost nothing we know of: that is an outage, and outages only
 delay (`StoreUnavailable`).
 
 Marking is a conditional UPDATE (live → lost), so of all the processes that
-notice, one wins; `projections.healing` then rebuilds the projection.
+notice, one wins; `projections.rebuilds.healing` then rebuilds the projection.
 """
 
 import logging
 
 from django.utils import timezone
 
-from projections import generations, registry
+from projections import registry
 from projections.errors import GenerationLost, StoreUnavailable
+from projections.lifecycle import generations
 from projections.models import GenerationState, ProjectionGeneration
 
 logger = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 """Scrape-time figures read from PostgreSQL and Redis, for the metrics server only.
 
-Lag is the one `projection_status` computes (`projections.status`); the
+Lag is the one `projection_status` computes (`projections.ops.status`); the
 oldest unprojected event is the oldest event any live segment still waits
 for. One process (`manage.py serve_metrics`) runs these queries per scrape,
 not every web or worker process.
@@ -15,10 +15,10 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 from commands.models import OutboxEvent
-from projections import workers
 from projections.models import GenerationState
-from projections.rebuild_models import RebuildRun, RebuildState
-from projections.status import SegmentStatus, projection_status
+from projections.ops.status import SegmentStatus, projection_status
+from projections.rebuilds.models import RebuildRun, RebuildState
+from projections.running import workers
 
 logger = logging.getLogger(__name__)
 

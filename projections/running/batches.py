@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from projections import tunables
 from projections.events import Event, aggregate_of
+from projections.outbox.snapshots import consistent_snapshot
 from projections.registry import ProjectionSpec
-from projections.snapshots import consistent_snapshot
 from projections.stores import Store
 from projections.writes import Write
 

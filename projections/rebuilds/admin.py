@@ -14,8 +14,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from projections import registry
-from projections.rebuild_actors import enqueue_rebuild, queue_rebuild
-from projections.rebuild_models import (
+from projections.rebuilds.actors import enqueue_rebuild, queue_rebuild
+from projections.rebuilds.models import (
     RebuildKind,
     RebuildRun,
     RebuildState,
