@@ -16,11 +16,9 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 
-import psycopg
+import harness
 
-REPO = Path(__file__).resolve().parent.parent
 GOAL = 0.85
 
 
@@ -29,32 +27,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--n", type=int, default=2000, help="creates per variant")
     parser.add_argument("--warmup", type=int, default=100, help="untimed creates")
     return parser.parse_args()
-
-
-def admin_dsn(database: str) -> str:
-    return (
-        f"host={os.environ.get('PGHOST', '127.0.0.1')} "
-        f"port={os.environ.get('PGPORT', '54329')} "
-        f"user={os.environ.get('PGUSER', 'cqrs')} "
-        f"password={os.environ.get('PGPASSWORD', 'cqrs')} "
-        f"dbname={database}"
-    )
-
-
-def run_sql(sql: str, *, database: str) -> None:
-    with psycopg.connect(admin_dsn(database), autocommit=True) as conn:
-        conn.execute(sql)
-
-
-def setup_django(database: str) -> None:
-    sys.path.insert(0, str(REPO))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.write"
-    os.environ["PGDATABASE"] = database
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
 
 
 def variants(category_id: int) -> dict[str, Callable[[int], None]]:
@@ -137,9 +109,9 @@ def main() -> int:
     args = parse_args()
     home = os.environ.get("PGDATABASE", "cqrs")
     database = f"bench_outbox_{os.getpid()}"
-    run_sql(f'CREATE DATABASE "{database}"', database=home)
+    harness.run_sql(f'CREATE DATABASE "{database}"', database=home)
     try:
-        setup_django(database)
+        harness.setup_django(database)
         from commands.handlers.category import category_create
 
         category = category_create(name="Bench", slug=f"bench-{os.getpid()}")
@@ -150,7 +122,7 @@ def main() -> int:
         from django.db import connections
 
         connections.close_all()
-        run_sql(f'DROP DATABASE IF EXISTS "{database}"', database=home)
+        harness.run_sql(f'DROP DATABASE IF EXISTS "{database}"', database=home)
     return 0
 
 

@@ -20,18 +20,14 @@
 import argparse
 import itertools
 import os
-import signal
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
-import psycopg
+import harness
 
-REPO = Path(__file__).resolve().parent.parent
 GOAL = 0.7
 NAMESPACE = "pbench"
 
@@ -52,52 +48,12 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def admin_dsn(database: str) -> str:
-    return (
-        f"host={os.environ.get('PGHOST', '127.0.0.1')} "
-        f"port={os.environ.get('PGPORT', '54329')} "
-        f"user={os.environ.get('PGUSER', 'cqrs')} "
-        f"password={os.environ.get('PGPASSWORD', 'cqrs')} "
-        f"dbname={database}"
-    )
-
-
-def run_sql(sql: str, *, database: str = "postgres") -> None:
-    with psycopg.connect(admin_dsn(database), autocommit=True) as conn:
-        conn.execute(sql)
-
-
-def setup_django(database: str) -> None:
-    sys.path.insert(0, str(REPO))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.write"
-    os.environ["PGDATABASE"] = database
-    os.environ["CQRS_NAMESPACE"] = NAMESPACE
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
-
-
 def tune(*, batch: int | None, segments: int | None) -> None:
     """Engine tunables for this process and (through the environment) its workers."""
     if batch:
         os.environ["CQRS_BATCH_SIZE"] = os.environ["CQRS_LOAD_CHUNK"] = str(batch)
     if segments:
         os.environ["CQRS_SEGMENTS"] = str(segments)
-
-
-def clear_stores() -> None:
-    from config import connections
-
-    connections.opensearch().indices.delete(
-        index=f"{NAMESPACE}-*", ignore_unavailable=True
-    )
-    client = connections.redis_client()
-    for pattern in (f"{NAMESPACE}:*", f"{NAMESPACE}-*"):
-        keys = list(client.scan_iter(match=pattern, count=1000))
-        if keys:
-            client.delete(*keys)
 
 
 # ------------------------------------------------------------------ backlog
@@ -133,9 +89,9 @@ def build_backlog(events: int) -> list[int]:
 
 def start_worker(*, processes: int, threads: int, name: str) -> subprocess.Popen:
     """A real `rundramatiq` worker; returns once it processes messages."""
-    from projections.heartbeat import heartbeat, heartbeat_key
+    from projections.running.heartbeat import heartbeat, heartbeat_key
 
-    worker = start(
+    worker = harness.start(
         [
             sys.executable,
             "manage.py",
@@ -146,11 +102,11 @@ def start_worker(*, processes: int, threads: int, name: str) -> subprocess.Popen
             str(threads),
         ],
         env=process_env(),
-        log=log_dir() / f"bench-{name}.log",
+        log=harness.log_dir() / f"bench-{name}.log",
     )
     token = f"bench-{name}-{os.getpid()}"
     heartbeat.send(token)
-    poll(lambda: redis().get(heartbeat_key(token)) is not None, timeout=60)
+    harness.poll(lambda: redis().get(heartbeat_key(token)) is not None, timeout=60)
     return worker
 
 
@@ -158,8 +114,8 @@ def catch_up(projection: str) -> float:
     """Seconds for the running worker to apply the whole backlog to `projection`."""
     from django.db.models import Sum
 
-    from projections import generations
     from projections.actors import project_segment
+    from projections.lifecycle import generations
     from projections.models import SegmentCheckpoint
 
     generation = generations.ensure_live_generation(projection)
@@ -173,7 +129,7 @@ def catch_up(projection: str) -> float:
     started = time.perf_counter()
     for segment in range(generation.segments):
         project_segment.send(projection, segment, None)
-    poll(done, timeout=600, interval=0.02)
+    harness.poll(done, timeout=600, interval=0.02)
     return time.perf_counter() - started
 
 
@@ -270,7 +226,7 @@ def backlog_bench(*, events: int, rounds: int, processes: int, threads: int) -> 
                 )
             )
     finally:
-        stop(worker)
+        harness.stop(worker)
     seconds, raw_seconds = statistics.median(projected), statistics.median(raw)
     ratio = raw_seconds / seconds
     verdict = "OK" if ratio >= GOAL else "BELOW GOAL"
@@ -301,40 +257,6 @@ def process_env() -> dict[str, str]:
         # ms (default 1000): it bounds how long a wake-up message waits.
         "dramatiq_worker_timeout": os.environ.get("dramatiq_worker_timeout", "20"),
     }
-
-
-def log_dir() -> Path:
-    logs = REPO / ".local" / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    return logs
-
-
-def stop(process: subprocess.Popen) -> None:
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(timeout=60)
-
-
-def start(args: list[str], *, env: dict[str, str], log: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        args,
-        cwd=REPO,
-        env=env,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def poll(
-    condition: Callable[[], bool], *, timeout: float = 30.0, interval: float = 0.001
-) -> float:
-    """Seconds until `condition()` holds."""
-    started = time.perf_counter()
-    while not condition():
-        if time.perf_counter() - started > timeout:
-            raise TimeoutError(f"not visible within {timeout}s")
-        time.sleep(interval)
-    return time.perf_counter() - started
 
 
 def commit_adjustment(product_id: int) -> tuple[int, int, float]:
@@ -377,31 +299,30 @@ def watch(product_id: int, version: int, committed: float) -> tuple[float, ...]:
 
     seen = []
     for condition in (in_redis, in_get, in_search):
-        poll(condition, interval=0.005)
+        harness.poll(condition, interval=0.005)
         seen.append(time.perf_counter() - committed)
     return tuple(seen)
 
 
 def caught_up() -> bool:
     """Every live projection's watermark has passed the newest outbox event."""
-    from projections import registry, watermarks
+    from projections import registry
+    from projections.running import watermarks
 
     head = outbox_head()[0]
     return all(watermarks.read(name).sees(head) for name in registry.names())
 
 
 def percentiles(samples: list[float]) -> str:
-    ordered = sorted(samples)
-    p50 = statistics.median(ordered)
-    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    p50, p99 = harness.p50_p99(samples)
     return f"p50 {p50 * 1000:7.1f} ms   p99 {p99 * 1000:7.1f} ms"
 
 
 def freshness_bench(*, products: list[int], rate: float, seconds: float) -> None:
     """Writes at a steady rate, each watched by its own thread until visible."""
-    env, logs, python = process_env(), log_dir(), sys.executable
+    env, logs, python = process_env(), harness.log_dir(), sys.executable
     processes = [
-        start(
+        harness.start(
             [python, "manage.py", "outbox_listener", "--verbosity", "0"],
             env=env,
             log=logs / "bench-listener.log",
@@ -409,7 +330,9 @@ def freshness_bench(*, products: list[int], rate: float, seconds: float) -> None
         start_worker(processes=1, threads=4, name="freshness"),
     ]
     try:
-        poll(caught_up, timeout=300, interval=0.2)  # the backlog, other projections
+        harness.poll(
+            caught_up, timeout=300, interval=0.2
+        )  # the backlog, other projections
         with ThreadPoolExecutor(max_workers=64) as pool:
             watches = []
             deadline = time.perf_counter() + seconds
@@ -425,7 +348,7 @@ def freshness_bench(*, products: list[int], rate: float, seconds: float) -> None
         idle = watch(*commit_adjustment(products[-1]))
     finally:
         for process in processes:
-            stop(process)
+            harness.stop(process)
     print(f"freshness at {rate:g} writes/s, {len(samples)} writes:")
     for name, column in (
         ("Redis stock hash", 0),
@@ -442,11 +365,11 @@ def freshness_bench(*, products: list[int], rate: float, seconds: float) -> None
 def main() -> None:
     args = parse_args()
     database = f"{NAMESPACE}_{os.getpid()}"
-    run_sql(f'CREATE DATABASE "{database}"')
+    harness.run_sql(f'CREATE DATABASE "{database}"', database="postgres")
     try:
         tune(batch=args.batch, segments=args.segments)
-        setup_django(database)
-        clear_stores()
+        harness.setup_django(database, namespace=NAMESPACE)
+        harness.clear_stores(NAMESPACE, dramatiq=True)
         import dramatiq
 
         dramatiq.get_broker().flush_all()
@@ -464,9 +387,11 @@ def main() -> None:
     finally:
         from django.db import connections
 
-        clear_stores()
+        harness.clear_stores(NAMESPACE, dramatiq=True)
         connections.close_all()
-        run_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        harness.run_sql(
+            f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)', database="postgres"
+        )
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import harness
 import psycopg
 import requests
 
@@ -153,6 +154,8 @@ def seed_redis() -> str:
     raw = "readapi-bench-key"
     digest = hashlib.sha256(raw.encode()).hexdigest()
     client.set(naming.generation_pointer("api_keys"), "bench")
+    # Without its marker the read API takes the generation for lost (503).
+    client.set(naming.generation_marker(projection="api_keys", generation="bench"), 1)
     client.hset(
         f"{naming.redis_prefix(projection='api_keys', generation='bench')}:{digest}",
         mapping={
@@ -165,22 +168,14 @@ def seed_redis() -> str:
     return raw
 
 
-def dsn(database: str) -> str:
-    return (
-        f"host={os.environ.get('PGHOST', '127.0.0.1')} port={os.environ.get('PGPORT', '54329')} "
-        f"user={os.environ.get('PGUSER', 'cqrs')} password={os.environ.get('PGPASSWORD', 'cqrs')} "
-        f"dbname={database}"
-    )
-
-
 def seed_postgres(*, n: int, reuse: bool) -> None:
-    with psycopg.connect(dsn("postgres"), autocommit=True) as conn:
+    with psycopg.connect(harness.dsn("postgres"), autocommit=True) as conn:
         exists = conn.execute(
             "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]
         ).fetchone()
         if not exists:
             conn.execute(f"CREATE DATABASE {DATABASE}")
-    with psycopg.connect(dsn(DATABASE), autocommit=True) as conn:
+    with psycopg.connect(harness.dsn(DATABASE), autocommit=True) as conn:
         if reuse and _table_rows(conn) == n:
             print(f"reusing {TABLE} ({n:,} rows)")
             return
@@ -207,17 +202,10 @@ def _table_rows(conn: psycopg.Connection) -> int:
 
 
 def cleanup(*, namespace: str) -> None:
-    from config import connections
-
-    connections.opensearch().indices.delete(
-        index=f"{namespace}-*", ignore_unavailable=True
+    harness.clear_stores(namespace)
+    harness.run_sql(
+        f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)", database="postgres"
     )
-    redis = connections.redis_client()
-    keys = list(redis.scan_iter(match=f"{namespace}:*", count=1000))
-    if keys:
-        redis.delete(*keys)
-    with psycopg.connect(dsn("postgres"), autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
 
 
 # ---------------------------------------------------------------- the servers
@@ -324,12 +312,11 @@ def main() -> None:
     args = parse_args()
     page = args.page or min(1000, args.n // args.page_size)
     setup_django(args.namespace)
-    log_dir = REPO / ".local" / "logs"
-    log_dir.mkdir(parents=True, exist_ok=True)
+    logs = harness.log_dir()
     seed_opensearch(n=args.n, reuse=args.reuse)
     raw_key = seed_redis()
     seed_postgres(n=args.n, reuse=args.reuse)
-    servers = [start_server(kind=k, namespace=args.namespace, log_dir=log_dir)
+    servers = [start_server(kind=k, namespace=args.namespace, log_dir=logs)
                for k in ("read", "offset")]  # fmt: skip
     try:
         report(

@@ -24,13 +24,13 @@ import io
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import harness
 import psycopg
 
 REPO = Path(__file__).resolve().parent.parent
@@ -55,41 +55,22 @@ def parse_args() -> argparse.Namespace:
 # --- the parent: a throwaway database, children, the report ----------------
 
 
-def dsn(database: str) -> str:
-    return (
-        f"host={os.environ.get('PGHOST', '127.0.0.1')} "
-        f"port={os.environ.get('PGPORT', '54329')} "
-        f"user={os.environ.get('PGUSER', 'cqrs')} "
-        f"password={os.environ.get('PGPASSWORD', 'cqrs')} dbname={database}"
-    )
-
-
-def child_env(database: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.write",
-        "CQRS_NAMESPACE": NAMESPACE,
-        "PGDATABASE": database,
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(REPO),
-    }
-
-
 def create_database(database: str) -> None:
-    with psycopg.connect(dsn("postgres"), autocommit=True) as conn:
+    with psycopg.connect(harness.dsn("postgres"), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{database}"')
         conn.execute(f'CREATE DATABASE "{database}"')
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "-v", "0"],
         cwd=REPO,
-        env=child_env(database),
+        env=harness.child_env(database, namespace=NAMESPACE),
         check=True,
     )
 
 
 def drop_database(database: str) -> None:
-    with psycopg.connect(dsn("postgres"), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    harness.run_sql(
+        f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)', database="postgres"
+    )
 
 
 def seed_categories(conn: psycopg.Connection) -> list[int]:
@@ -125,7 +106,7 @@ def seed_products(*, database: str, first: int, count: int) -> None:
     """COPY products `first`..`first + count - 1` and their stock items."""
     rng = random.Random(first)
     now = datetime.now(UTC)
-    with psycopg.connect(dsn(database), autocommit=True) as conn:
+    with psycopg.connect(harness.dsn(database), autocommit=True) as conn:
         leaves = (
             seed_categories(conn)
             if first == 1
@@ -181,7 +162,7 @@ def _copy_stock(conn, *, ids, rng, now) -> None:
 
 
 def run_child(kind: str, *, database: str, batch_size: int) -> dict:
-    env = child_env(database)
+    env = harness.child_env(database, namespace=NAMESPACE)
     if kind == "dsl":
         env["DJANGO_SETTINGS_MODULE"] = "bench.rebuild_dsl_settings"
     result = subprocess.run(
@@ -192,14 +173,14 @@ def run_child(kind: str, *, database: str, batch_size: int) -> dict:
         capture_output=True,
         text=True,
     )
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return harness.child_result(result.stdout)
 
 
 def cleanup_stores(database: str) -> None:
     subprocess.run(
         [sys.executable, __file__, "--child", "cleanup"],
         cwd=REPO,
-        env=child_env(database),
+        env=harness.child_env(database, namespace=NAMESPACE),
         check=False,
     )
 
@@ -280,10 +261,6 @@ def dsl_installed() -> bool:
 # --- the children: one measured run each -----------------------------------
 
 
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def child_rebuild(batch_size: int) -> dict:
     from projections.rebuilds.rebuild import RebuildOptions, rebuild_projection
 
@@ -359,30 +336,16 @@ def child_dsl(batch_size: int) -> dict:
     return {"docs": Product.objects.count(), "seconds": time.perf_counter() - started}
 
 
-def child_cleanup() -> None:
-    from config import connections
-
-    connections.opensearch().indices.delete(
-        index=f"{NAMESPACE}-*", ignore_unavailable=True
-    )
-    client = connections.redis_client()
-    keys = list(client.scan_iter(match=f"{NAMESPACE}:*", count=1000))
-    if keys:
-        client.delete(*keys)
-
-
 def child(kind: str, batch_size: int) -> None:
     sys.path.insert(0, str(REPO))
     import django
 
     django.setup()
     if kind == "cleanup":
-        child_cleanup()
+        harness.clear_stores(NAMESPACE)
         return
     runs = {"rebuild": child_rebuild, "raw": child_raw, "dsl": child_dsl}
-    result = runs[kind](batch_size)
-    result["peak_rss_mb"] = peak_rss_mb()
-    print(json.dumps(result))
+    harness.print_child_result(runs[kind](batch_size))
 
 
 if __name__ == "__main__":

@@ -30,6 +30,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+import harness  # noqa: E402
+
 from bench.readapi_bench import (  # noqa: E402
     fmt_ms,
     percentile,
@@ -371,9 +373,9 @@ def suggest_latency(*, n: int, repeat: int, namespace: str) -> bool:
 
     seed_products(n=n)
     key = seed_redis()
-    log_dir = REPO / ".local" / "logs"
-    log_dir.mkdir(parents=True, exist_ok=True)
-    process, url = start_server(kind="read", namespace=namespace, log_dir=log_dir)
+    process, url = start_server(
+        kind="read", namespace=namespace, log_dir=harness.log_dir()
+    )
     try:
         session = requests.Session()
         session.headers["Authorization"] = f"Api-Key {key}"
@@ -406,18 +408,6 @@ def suggest_latency(*, n: int, repeat: int, namespace: str) -> bool:
     return p50 <= GOAL_SUGGEST_P50_MS
 
 
-def cleanup(namespace: str) -> None:
-    from config import connections
-
-    connections.opensearch().indices.delete(
-        index=f"{namespace}-*", ignore_unavailable=True
-    )
-    redis = connections.redis_client()
-    keys = list(redis.scan_iter(match=f"{namespace}:*", count=1000))
-    if keys:
-        redis.delete(*keys)
-
-
 def main() -> None:
     args = parse_args()
     setup_django(args.namespace)
@@ -428,7 +418,7 @@ def main() -> None:
                 n=args.n, repeat=args.repeat, namespace=args.namespace
             )
     finally:
-        cleanup(args.namespace)
+        harness.clear_stores(args.namespace)
     print(f"\nall goals: {'met' if met else 'MISSED (see above)'}")
 
 

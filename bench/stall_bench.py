@@ -23,21 +23,19 @@ PostgreSQL (PGPORT=...), not a shared one.
 import argparse
 import itertools
 import os
-import signal
 import statistics
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
-from pathlib import Path
 
+import harness
 import psycopg
 
-REPO = Path(__file__).resolve().parent.parent
 NAMESPACE = "sbench"
 CUSTOMERS = 50
 WRITES = itertools.count()
+POLL = 0.002  # seconds between checks for a write's visibility
 
 RAW_EVENT = """
 INSERT INTO commands_outboxevent (event_id, aggregate_type, aggregate_id,
@@ -60,57 +58,6 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def dsn(database: str) -> str:
-    return (
-        f"host={os.environ.get('PGHOST', '127.0.0.1')} "
-        f"port={os.environ.get('PGPORT', '54329')} "
-        f"user={os.environ.get('PGUSER', 'cqrs')} "
-        f"password={os.environ.get('PGPASSWORD', 'cqrs')} "
-        f"dbname={database}"
-    )
-
-
-def setup_django(database: str) -> None:
-    sys.path.insert(0, str(REPO))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.write"
-    os.environ["PGDATABASE"] = database
-    os.environ["CQRS_NAMESPACE"] = NAMESPACE
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
-
-
-def clear_stores() -> None:
-    from config import connections
-
-    connections.opensearch().indices.delete(
-        index=f"{NAMESPACE}-*", ignore_unavailable=True
-    )
-    client = connections.redis_client()
-    for pattern in (f"{NAMESPACE}:*", f"{NAMESPACE}-*"):
-        keys = list(client.scan_iter(match=pattern, count=1000))
-        if keys:
-            client.delete(*keys)
-
-
-def start(args: list[str], *, env: dict[str, str], log: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        args,
-        cwd=REPO,
-        env=env,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def stop(process: subprocess.Popen) -> None:
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(timeout=60)
-
-
 def projectors() -> list[subprocess.Popen]:
     from django.db import connection
 
@@ -120,16 +67,15 @@ def projectors() -> list[subprocess.Popen]:
         "LOG_LEVEL": "WARNING",
         "dramatiq_worker_timeout": "20",
     }
-    logs = REPO / ".local" / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
+    logs = harness.log_dir()
     python = sys.executable
     return [
-        start(
+        harness.start(
             [python, "manage.py", "outbox_listener", "--verbosity", "0"],
             env=env,
             log=logs / "stall-listener.log",
         ),
-        start(
+        harness.start(
             [python, "manage.py", "rundramatiq", "--processes", "1", "--threads", "4"],
             env=env,
             log=logs / "stall-worker.log",
@@ -137,17 +83,9 @@ def projectors() -> list[subprocess.Popen]:
     ]
 
 
-def poll(condition: Callable[[], bool], *, timeout: float) -> float:
-    started = time.perf_counter()
-    while not condition():
-        if time.perf_counter() - started > timeout:
-            raise TimeoutError(f"not visible within {timeout}s")
-        time.sleep(0.002)
-    return time.perf_counter() - started
-
-
 def seen_by_every_projection(txid: int) -> bool:
-    from projections import registry, watermarks
+    from projections import registry
+    from projections.running import watermarks
 
     return all(watermarks.read(name).sees(txid) for name in registry.names())
 
@@ -176,7 +114,9 @@ def steady_writes(
     watchers = []
 
     def watch(txid: int, committed: float) -> None:
-        poll(lambda: seen_by_every_projection(txid), timeout=timeout)
+        harness.poll(
+            lambda: seen_by_every_projection(txid), timeout=timeout, interval=POLL
+        )
         samples.append(time.perf_counter() - committed)
 
     deadline = time.perf_counter() + seconds
@@ -193,14 +133,6 @@ def steady_writes(
     return samples
 
 
-def percentiles(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    return (
-        statistics.median(ordered),
-        ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))],
-    )
-
-
 def freshness_bench(*, database: str, rate: float, hold: float) -> None:
     from commands.handlers.customer import customer_register
 
@@ -210,9 +142,11 @@ def freshness_bench(*, database: str, rate: float, hold: float) -> None:
     ]
     processes = projectors()
     try:
-        poll(lambda: seen_by_every_projection(latest_txid()), timeout=120)
+        harness.poll(
+            lambda: seen_by_every_projection(latest_txid()), timeout=120, interval=POLL
+        )
         rows = [("no long transaction", freshness(customers, rate, hold), "")]
-        with psycopg.connect(dsn("postgres")) as other:
+        with psycopg.connect(harness.dsn("postgres")) as other:
             other.execute("SELECT pg_current_xact_id()")
             rows.append(
                 (
@@ -221,13 +155,15 @@ def freshness_bench(*, database: str, rate: float, hold: float) -> None:
                     "",
                 )
             )
-        with psycopg.connect(dsn(database)) as same:
+        with psycopg.connect(harness.dsn(database)) as same:
             same.execute(RAW_EVENT, [1])
             own = int(same.execute("SELECT pg_current_xact_id()::text").fetchone()[0])
             samples = freshness(customers, rate, hold)
             held = not seen_by_every_projection(own)
             same.commit()
-            arrived = poll(lambda: seen_by_every_projection(own), timeout=60)
+            arrived = harness.poll(
+                lambda: seen_by_every_projection(own), timeout=60, interval=POLL
+            )
             note = (
                 f"own event held back while open: {held}; visible "
                 f"{arrived * 1000:.0f} ms after its commit"
@@ -235,7 +171,7 @@ def freshness_bench(*, database: str, rate: float, hold: float) -> None:
             rows.append((f"{hold:g} s transaction, same database", samples, note))
     finally:
         for process in processes:
-            stop(process)
+            harness.stop(process)
     report_freshness(rows, rate=rate)
 
 
@@ -254,10 +190,10 @@ def latest_txid() -> int:
 
 
 def report_freshness(rows: list[tuple[str, list[float], str]], *, rate: float) -> None:
-    base = percentiles(rows[0][1])[0]
+    base = harness.p50_p99(rows[0][1])[0]
     print(f"freshness at {rate:g} writes/s (commit -> every watermark sees it):")
     for name, samples, note in rows:
-        p50, p99 = percentiles(samples)
+        p50, p99 = harness.p50_p99(samples)
         print(
             f"  {name:<38} n={len(samples):4d}  p50 {p50 * 1000:7.1f} ms  "
             f"p99 {p99 * 1000:7.1f} ms  p50 ratio {p50 / base:5.2f}x"
@@ -279,7 +215,7 @@ def cost_bench(*, database: str, held_counts: list[int], reads: int) -> None:
 def cost_with_held(*, database: str, held: int, reads: int) -> float:
     from commands.outbox import ReadPosition, read_batch
 
-    with psycopg.connect(dsn(database)) as long_tx:
+    with psycopg.connect(harness.dsn(database)) as long_tx:
         long_tx.execute(RAW_EVENT, [held])
         long_tx.execute("SELECT pg_current_xact_id()")
         commit_events(20_000, per_transaction=500)
@@ -325,11 +261,10 @@ def caught_up(position):
 def main() -> None:
     args = parse_args()
     database = f"{NAMESPACE}_{os.getpid()}"
-    with psycopg.connect(dsn("postgres"), autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{database}"')
+    harness.run_sql(f'CREATE DATABASE "{database}"', database="postgres")
     try:
-        setup_django(database)
-        clear_stores()
+        harness.setup_django(database, namespace=NAMESPACE)
+        harness.clear_stores(NAMESPACE, dramatiq=True)
         import dramatiq
 
         dramatiq.get_broker().flush_all()
@@ -343,9 +278,10 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
-        clear_stores()
-        with psycopg.connect(dsn("postgres"), autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        harness.clear_stores(NAMESPACE, dramatiq=True)
+        harness.run_sql(
+            f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)', database="postgres"
+        )
 
 
 if __name__ == "__main__":

@@ -25,7 +25,6 @@ child process (so `getrusage` reports that run's own peak RSS):
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import threading
@@ -35,6 +34,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
 
+import harness  # noqa: E402
 from rebuild_bench import (  # noqa: E402
     create_database,
     drop_database,
@@ -59,29 +59,18 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def child_env(database: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.write",
-        "CQRS_NAMESPACE": NAMESPACE,
-        "PGDATABASE": database,
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(REPO),
-    }
-
-
 def run_child(kind: str, *, database: str, batch_size: int) -> dict:
     result = subprocess.run(
         [sys.executable, __file__, "--child", kind, "--batch-size", str(batch_size)],
         cwd=REPO,
-        env=child_env(database),
+        env=harness.child_env(database, namespace=NAMESPACE),
         check=False,
         capture_output=True,
         text=True,
     )
     if result.returncode != 0:
         sys.exit(f"child {kind} failed:\n{result.stderr[-3000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return harness.child_result(result.stdout)
 
 
 def main(args: argparse.Namespace) -> None:
@@ -150,10 +139,6 @@ def report(*, n: int, verifies: dict[int, dict], changes: dict) -> None:
 # --- the children -------------------------------------------------------------
 
 
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def child_rebuild(batch_size: int) -> dict:
     from projections.rebuilds.rebuild import RebuildOptions, rebuild_projection
 
@@ -188,8 +173,9 @@ def index_total() -> int:
 
 def catch_up() -> None:
     """Run every products segment until none has events waiting."""
-    from projections import engine, generations
-    from projections.status import projection_status
+    from projections.lifecycle import generations
+    from projections.ops.status import projection_status
+    from projections.running import engine
 
     segments = generations.ensure_live_generation("products").segments
     while True:
@@ -271,7 +257,7 @@ def _rename_with_projector(
     stop = threading.Event()
 
     def project() -> None:
-        from projections import engine
+        from projections.running import engine
 
         try:
             while not stop.is_set():
@@ -326,30 +312,16 @@ def _showing_new_name() -> int:
     return int(found["count"])
 
 
-def child_cleanup() -> None:
-    from config import connections
-
-    connections.opensearch().indices.delete(
-        index=f"{NAMESPACE}-*", ignore_unavailable=True
-    )
-    client = connections.redis_client()
-    keys = list(client.scan_iter(match=f"{NAMESPACE}:*", count=1000))
-    if keys:
-        client.delete(*keys)
-
-
 def child(kind: str, batch_size: int) -> None:
     import django
 
     django.setup()
     if kind == "cleanup":
-        child_cleanup()
+        harness.clear_stores(NAMESPACE)
         print(json.dumps({}))
         return
     runs = {"rebuild": child_rebuild, "verify": child_verify, "changes": child_changes}
-    result = runs[kind](batch_size)
-    result["peak_rss_mb"] = peak_rss_mb()
-    print(json.dumps(result))
+    harness.print_child_result(runs[kind](batch_size))
 
 
 if __name__ == "__main__":

@@ -61,7 +61,9 @@ def run_each(
         modeladmin.message_user(request, f"{succeeded} {done}.", messages.SUCCESS)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyPermissions:
+    """Nobody adds, changes or deletes through this admin or inline."""
+
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
@@ -70,3 +72,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(ReadOnlyPermissions, admin.ModelAdmin):
+    pass

@@ -2,7 +2,12 @@
 
 from django.contrib import admin
 
-from commands.admin.base import HandlerAdmin, ReadOnlyAdmin, run_each
+from commands.admin.base import (
+    HandlerAdmin,
+    ReadOnlyAdmin,
+    ReadOnlyPermissions,
+    run_each,
+)
 from commands.handlers.customer import customer_register, customer_update
 from commands.handlers.order import order_cancel, order_pay, order_ship
 from commands.models import (
@@ -33,20 +38,11 @@ class CustomerAdmin(HandlerAdmin):
         obj.refresh_from_db()
 
 
-class OrderLineInline(admin.TabularInline):
+class OrderLineInline(ReadOnlyPermissions, admin.TabularInline):
     model = OrderLine
     fields = ["product", "sku", "name", "quantity", "unit_price", "line_total"]
     readonly_fields = fields
     extra = 0
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Order)

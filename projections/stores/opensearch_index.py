@@ -6,7 +6,8 @@ duplicate, a replay or a reordered write is a no-op, never a regression.
 """
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import orjson
@@ -16,8 +17,8 @@ from opensearchpy.exceptions import NotFoundError, RequestError, TransportError
 
 from config import connections
 from projections import naming, tunables
-from projections.backoff import Backoff
 from projections.errors import StoreUnavailable
+from projections.stores.backoff import Backoff
 from projections.writes import DocumentWrite, Write
 
 logger = logging.getLogger(__name__)
@@ -46,14 +47,8 @@ class OpenSearchIndexStore:
 
     def ensure(self, *, live: bool) -> None:
         """Create the index (and, for a live generation, the alias) if missing."""
-        try:
+        with _unavailable_as_store_error():
             self._ensure(live=live)
-        except SearchUnreachable as exc:
-            raise StoreUnavailable(f"OpenSearch unreachable: {exc}") from exc
-        except TransportError as exc:
-            if isinstance(exc.status_code, int) and exc.status_code < 500:
-                raise
-            raise StoreUnavailable(f"OpenSearch unavailable: {exc}") from exc
 
     def _ensure(self, *, live: bool) -> None:
         client = connections.opensearch()
@@ -77,14 +72,8 @@ class OpenSearchIndexStore:
     def missing(self) -> str | None:
         """None while the alias holds the index, or the index is ours and
         nothing holds the alias (then the alias is put back: no data was lost)."""
-        try:
+        with _unavailable_as_store_error():
             return self._missing()
-        except SearchUnreachable as exc:
-            raise StoreUnavailable(f"OpenSearch unreachable: {exc}") from exc
-        except TransportError as exc:
-            if isinstance(exc.status_code, int) and exc.status_code < 500:
-                raise
-            raise StoreUnavailable(f"OpenSearch unavailable: {exc}") from exc
 
     def _missing(self) -> str | None:
         client = connections.opensearch()
@@ -190,3 +179,17 @@ def describe(item: Mapping[str, Any]) -> str:
     if isinstance(error, Mapping):
         return f"{item.get('status')} {error.get('type')}: {error.get('reason')}"
     return f"{item.get('status')} {error}"
+
+
+@contextmanager
+def _unavailable_as_store_error() -> Iterator[None]:
+    """An unreachable or failing (5xx) OpenSearch becomes `StoreUnavailable`,
+    which runners wait out; a 4xx is a bug and propagates as it is."""
+    try:
+        yield
+    except SearchUnreachable as exc:
+        raise StoreUnavailable(f"OpenSearch unreachable: {exc}") from exc
+    except TransportError as exc:
+        if isinstance(exc.status_code, int) and exc.status_code < 500:
+            raise
+        raise StoreUnavailable(f"OpenSearch unavailable: {exc}") from exc

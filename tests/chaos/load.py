@@ -4,11 +4,11 @@ classified)."""
 
 import json
 import random
-import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 
+from tests.chaos.background import Background
 from tests.chaos.stack import PrivateStack
 from tests.processes import http_call
 
@@ -30,7 +30,7 @@ class Ledger:
         self.acknowledged += 1
 
 
-class WriteLoad:
+class WriteLoad(Background):
     """Product price edits, stock deliveries and orders, one at a time, until stopped."""
 
     def __init__(
@@ -40,21 +40,10 @@ class WriteLoad:
         self.ledger = Ledger()
         self.rng = random.Random(7)
         self.serial = 0
-        self.stopping = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
+        super().__init__()
 
-    def __enter__(self) -> "WriteLoad":
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stopping.set()
-        self.thread.join(timeout=60)
-
-    def _run(self) -> None:
-        steps = (self._edit_price, self._deliver, self._order)
-        while not self.stopping.wait(0.05):
-            self.rng.choice(steps)()
+    def step(self) -> None:
+        self.rng.choice((self._edit_price, self._deliver, self._order))()
 
     def _edit_price(self) -> None:
         pk = self.rng.choice(self.products)
@@ -120,7 +109,7 @@ class ReadLog:
     violations: list[str] = field(default_factory=list)
 
 
-class ReadProbe:
+class ReadProbe(Background):
     """Reads every read model through the read API, steadily, until stopped."""
 
     def __init__(
@@ -136,21 +125,11 @@ class ReadProbe:
             (f"/v1/customers/{customers[0]}/summary", False),
         ]
         self.log = ReadLog()
-        self.stopping = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
+        super().__init__()
 
-    def __enter__(self) -> "ReadProbe":
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stopping.set()
-        self.thread.join(timeout=60)
-
-    def _run(self) -> None:
-        while not self.stopping.wait(0.05):
-            for path, is_list in self.paths:
-                self._read(path, is_list=is_list)
+    def step(self) -> None:
+        for path, is_list in self.paths:
+            self._read(path, is_list=is_list)
 
     def all_well(self) -> bool:
         """One round over every path, each answered 200 and without a problem."""

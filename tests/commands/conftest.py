@@ -2,15 +2,14 @@
 
 from dataclasses import dataclass
 
-import psycopg
 import pytest
-from django.db import connection
 from rest_framework.test import APIClient
 
 from commands.handlers.category import category_create
 from commands.handlers.customer import customer_register
 from commands.handlers.product import product_create
 from commands.models import OutboxEvent
+from tests.sessions import pg_session
 
 
 @dataclass(frozen=True)
@@ -103,13 +102,6 @@ def api(staff_user) -> APIClient:
 @pytest.fixture
 def raw_connection():
     """A second, independent PostgreSQL session on the test database."""
-    settings = connection.settings_dict
-    conn = psycopg.connect(
-        host=settings["HOST"],
-        port=settings["PORT"],
-        user=settings["USER"],
-        password=settings["PASSWORD"],
-        dbname=settings["NAME"],
-    )
+    conn = pg_session()
     yield conn
     conn.close()

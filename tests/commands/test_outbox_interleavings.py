@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from commands.outbox import ReadPosition, read_batch
+from tests.sessions import pg_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -102,7 +103,7 @@ class World:
 
 
 def play(actions, *, limit: int) -> World:
-    sessions = [_session() for _ in range(SESSIONS)]
+    sessions = [pg_session() for _ in range(SESSIONS)]
     try:
         world = World(sessions=sessions, position=_now(), limit=limit)
         for action, session, aggregate in actions:
@@ -119,17 +120,6 @@ def play(actions, *, limit: int) -> World:
     finally:
         for session in sessions:
             session.close()
-
-
-def _session() -> psycopg.Connection:
-    params = connection.settings_dict
-    return psycopg.connect(
-        host=params["HOST"],
-        port=params["PORT"],
-        user=params["USER"],
-        password=params["PASSWORD"],
-        dbname=params["NAME"],
-    )
 
 
 def _now() -> ReadPosition:

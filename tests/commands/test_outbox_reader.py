@@ -1,9 +1,8 @@
 """`read_batch` returns committed events only, each once, without waiting for
 transactions that are still open (in this database or another)."""
 
-import psycopg
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from commands.outbox import (
     ReadPosition,
@@ -14,6 +13,7 @@ from commands.outbox import (
 )
 from projections.visibility import NOTHING, TxSnapshot
 from tests.commands.polling import read_past
+from tests.sessions import pg_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -45,14 +45,7 @@ def ids(batch) -> list[str]:
 @pytest.fixture
 def other_database():
     """A session on another database of the same server, for an open transaction."""
-    settings = connection.settings_dict
-    conn = psycopg.connect(
-        host=settings["HOST"],
-        port=settings["PORT"],
-        user=settings["USER"],
-        password=settings["PASSWORD"],
-        dbname="postgres",
-    )
+    conn = pg_session("postgres")
     yield conn
     conn.close()
 

@@ -15,14 +15,8 @@ from tests.processes import ROOT, free_port
 PASSWORD = "durability-test-password"
 
 
-@pytest.fixture
-def private_redis(tmp_path):
-    env = dict(
-        os.environ,
-        CQRS_HOME=str(tmp_path / "home"),
-        REDIS_PORT=str(free_port()),
-        REDIS_PASSWORD=PASSWORD,
-    )
+def services_with(env: dict[str, str]):
+    """`services(*args)`: scripts/services.sh with `env` (its own home and port)."""
 
     def services(*args: str) -> None:
         subprocess.run(
@@ -32,6 +26,19 @@ def private_redis(tmp_path):
             capture_output=True,
             timeout=60,
         )
+
+    return services
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    env = dict(
+        os.environ,
+        CQRS_HOME=str(tmp_path / "home"),
+        REDIS_PORT=str(free_port()),
+        REDIS_PASSWORD=PASSWORD,
+    )
+    services = services_with(env)
 
     services("up", "redis")
     yield services, f"redis://:{PASSWORD}@127.0.0.1:{env['REDIS_PORT']}/0"
@@ -73,18 +80,14 @@ def passwordless_redis(tmp_path):
         capture_output=True,
         timeout=30,
     )
-    env = dict(
-        os.environ, CQRS_HOME=str(home), REDIS_PORT=str(port), REDIS_PASSWORD=PASSWORD
-    )
-
-    def services(*args: str) -> None:
-        subprocess.run(
-            ["bash", str(ROOT / "scripts" / "services.sh"), *args],
-            env=env,
-            check=True,
-            capture_output=True,
-            timeout=60,
+    services = services_with(
+        dict(
+            os.environ,
+            CQRS_HOME=str(home),
+            REDIS_PORT=str(port),
+            REDIS_PASSWORD=PASSWORD,
         )
+    )
 
     yield services, port
     services("down", "redis")
