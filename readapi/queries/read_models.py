@@ -2,27 +2,30 @@
 
 A Redis read model is there when its generation pointer names a generation
 whose marker key exists; an OpenSearch one when its alias exists. Otherwise it
-was never built, or it was lost and is being rebuilt (projections/healing.py).
+was never built, or it was lost and is being rebuilt (projections/rebuilds/healing.py).
 """
+
+from importlib import import_module
+from pathlib import Path
 
 from opensearchpy.exceptions import NotFoundError
 
 from config import connections
 from projections import naming
-from projections.api_keys import schema as api_keys
-from projections.customer_summary import schema as customer_summary
-from projections.orders import schema as orders
-from projections.products import schema as products
-from projections.stock import schema as stock
-from projections.top_products import schema as top_products
 
-REDIS = (
-    api_keys.PROJECTION,
-    stock.PROJECTION,
-    top_products.PROJECTION,
-    customer_summary.PROJECTION,
-)
-OPENSEARCH = (products.PROJECTION, orders.PROJECTION)
+
+def _contracts() -> list:
+    """Every projection's `schema` module (the packages beside `naming`)."""
+    root = Path(naming.__file__).parent
+    return [
+        import_module(f"projections.{path.parent.name}.schema")
+        for path in sorted(root.glob("*/schema.py"))
+    ]
+
+
+# A Redis read model declares its KEYS; an OpenSearch one its MAPPINGS.
+REDIS = tuple(c.PROJECTION for c in _contracts() if hasattr(c, "KEYS"))
+OPENSEARCH = tuple(c.PROJECTION for c in _contracts() if hasattr(c, "MAPPINGS"))
 
 
 def missing_read_models() -> list[str]:
