@@ -8,7 +8,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPORTERS = [
-    ROOT / "projections" / "ops" / "metrics.py",
+    ROOT / "projections" / "running" / "metrics.py",
     ROOT / "projections" / "ops" / "metrics_collector.py",
 ]
 OURS = re.compile(r"\bcqrs_[a-z_]+")

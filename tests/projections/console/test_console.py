@@ -20,12 +20,12 @@ from projections.ops.console_admin import OPERATORS_GROUP
 from projections.rebuilds.actors import QUEUE
 from projections.rebuilds.models import RebuildKind, RebuildRun, RebuildState
 from projections.rebuilds.rebuild import RebuildOptions, rebuild_projection
-from tests.projections.draining import drain
 from tests.projections.console.conftest import (
     CONSOLE_URL,
     OPERATOR_CODENAMES,
     action_url,
 )
+from tests.projections.draining import drain
 
 
 def rows(client: Client) -> dict[str, dict]:

@@ -10,8 +10,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from projections.models import DeadLetterStatus, SegmentCheckpoint
 from projections.rebuilds.models import RebuildRun, RebuildState
-from tests.projections.draining import drain
 from tests.projections.console.browser import artifacts_dir, chromium
+from tests.projections.draining import drain
 from tests.projections.rebuild.seeding import make_catalog
 
 WAIT_SECONDS = 30
