@@ -36,6 +36,10 @@ if CQRS["OPENSEARCH_USERNAME"]:  # noqa: F405
     startup_checks.require_secret("OPENSEARCH_PASSWORD", insecure={"admin"})
 for _ca_file in ("PGSSLROOTCERT", "REDIS_CA_CERTS", "OPENSEARCH_CA_CERTS"):
     startup_checks.require_file(_ca_file)
+startup_checks.require_metrics_token(
+    bind=CQRS["METRICS_BIND"],  # noqa: F405
+    token=CQRS["METRICS_TOKEN"],  # noqa: F405
+)
 
 DEBUG = False
 # TLS ends at the reverse proxy, which says so in X-Forwarded-Proto.

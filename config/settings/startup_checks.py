@@ -5,6 +5,7 @@ ImproperlyConfigured, so manage.py, gunicorn and the workers all refuse to
 start rather than run with a guessable credential.
 """
 
+import ipaddress
 import os
 from collections.abc import Collection
 from pathlib import Path
@@ -54,3 +55,23 @@ def require_file(name: str) -> None:
     path = os.environ.get(name, "")
     if path and not Path(path).is_file():
         raise InsecureSetting(f"{name} names {path!r}, which is not a file.")
+
+
+def require_metrics_token(*, bind: str, token: str) -> None:
+    """Metrics served beyond this host must ask for a token (loopback needs none)."""
+    if token.strip() or _loopback(bind):
+        return
+    raise InsecureSetting(
+        f"CQRS_METRICS_BIND is {bind}, reachable from other hosts, and "
+        "CQRS_METRICS_TOKEN is empty; set a token (scrapers send it as "
+        "'Authorization: Bearer <token>') or bind to 127.0.0.1."
+    )
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name: it may resolve to anything
+        return False

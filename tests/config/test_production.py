@@ -11,6 +11,7 @@ import sys
 
 import pytest
 
+from config.settings import startup_checks
 from tests.processes import ROOT
 
 # Variables of the surrounding (test) session that must not leak in.
@@ -71,6 +72,11 @@ def run_manage(*args: str, **env: str | None) -> subprocess.CompletedProcess[str
             {"OPENSEARCH_CA_CERTS": "/nonexistent/ca.pem"},
             "OPENSEARCH_CA_CERTS names '/nonexistent/ca.pem', which is not a file",
         ),
+        (
+            {"CQRS_METRICS_BIND": "10.218.0.5", "CQRS_METRICS_TOKEN": ""},
+            "CQRS_METRICS_BIND is 10.218.0.5, reachable from other hosts, and "
+            "CQRS_METRICS_TOKEN is empty",
+        ),
     ],
 )
 def test_production_settings_refuse_to_start_naming_the_bad_secret(env, named):
@@ -115,3 +121,16 @@ def test_settings_pgsslmode_verify_full_reaches_the_driver():
 
     assert result.returncode != 0
     assert "SSL" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("bind", "token"),
+    [("127.0.0.1", ""), ("::1", ""), ("localhost", ""), ("10.218.0.5", "s3cret")],
+)
+def test_production_metrics_need_a_token_only_beyond_loopback(bind, token):
+    startup_checks.require_metrics_token(bind=bind, token=token)
+
+
+def test_production_metrics_on_a_host_address_without_a_token_is_refused():
+    with pytest.raises(startup_checks.InsecureSetting, match="CQRS_METRICS_TOKEN"):
+        startup_checks.require_metrics_token(bind="10.218.0.5", token=" ")
