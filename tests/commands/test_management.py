@@ -1,10 +1,12 @@
 """Management commands run the handlers too: issue_api_key, seed_demo, prune_outbox."""
 
 import hashlib
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from commands.models import ApiKey, Category, Customer, Order, OutboxEvent, Product
 from projections.models import SegmentCheckpoint
@@ -35,6 +37,24 @@ def test_issue_api_key_with_a_bad_scope_is_a_command_error(outbox):
         run("issue_api_key", name="partner", scopes="catalog:write")
 
     assert outbox.new() == []
+
+
+def test_issue_api_key_with_an_expiry_stores_it_and_refuses_one_in_the_past(outbox):
+    before = timezone.now()
+    output = run(
+        "issue_api_key", name="trial", scopes="catalog:read", expires_in_days=2
+    )
+
+    raw_key = output.strip().splitlines()[-1]
+    apikey = ApiKey.objects.get(key_hash=hashlib.sha256(raw_key.encode()).hexdigest())
+    assert (
+        before + timedelta(days=2)
+        <= apikey.expires_at
+        <= timezone.now() + timedelta(days=2)
+    )
+    with pytest.raises(CommandError, match="expires_at"):
+        run("issue_api_key", name="late", scopes="catalog:read", expires_in_days=-1)
+    assert outbox.new_types() == ["ApiKeyIssued"]
 
 
 def test_seed_demo_creates_everything_through_the_handlers():
