@@ -36,7 +36,8 @@ class WriteLoad(Background):
     def __init__(
         self, stack: PrivateStack, *, products: list[int], customers: list[int]
     ) -> None:
-        self.stack, self.products, self.customers = stack, products, customers
+        self.stack, self.products = stack, products
+        self.customers = list(customers)  # grows with the customers it registers
         self.ledger = Ledger()
         self.rng = random.Random(7)
         self.serial = 0
@@ -56,18 +57,9 @@ class WriteLoad(Background):
         self._write("stock", pk, "POST", f"/api/stock/{pk}/adjust", body)
 
     def _order(self) -> None:
-        """A new customer's first order.
-
-        One order per customer: placing an order bumps the customer's version,
-        which today makes verify_projection call that customer's *earlier* order
-        documents stale without any fault (issue 10, exact document versions).
-        Until that lands, the load keeps to orders the verifier judges correctly.
-        """
-        self.serial += 1
-        email = f"chaos-{self.serial}-{self.rng.random():.9f}@example.com"
-        customer = self._write(
-            "customers", None, "POST", "/api/customers", {"email": email, "name": "C"}
-        )
+        """An order, half the time by a customer who has ordered before: their
+        earlier order documents must stay current (exact versions, issue 10)."""
+        customer = self._customer()
         if customer is None:
             return
         lines = [
@@ -76,6 +68,19 @@ class WriteLoad(Background):
         ]
         body = {"customer": customer, "lines": lines}
         self._write("orders", None, "POST", "/api/orders", body)
+
+    def _customer(self) -> int | None:
+        """A customer seen before (seeded or registered by this load), or a new one."""
+        if self.rng.random() < 0.5:
+            return self.rng.choice(self.customers)
+        self.serial += 1
+        email = f"chaos-{self.serial}-{self.rng.random():.9f}@example.com"
+        customer = self._write(
+            "customers", None, "POST", "/api/customers", {"email": email, "name": "C"}
+        )
+        if customer is not None:
+            self.customers.append(customer)
+        return customer
 
     def _write(
         self, kind: str, pk: int | None, method: str, path: str, body: dict
