@@ -138,11 +138,14 @@ SPECTACULAR_SETTINGS: dict[str, Any] = {
     "DEFAULT_GENERATOR_CLASS": "commands.api.schema.WriteSchemaGenerator",
 }
 
+# Dramatiq's Redis broker, plus wake tokens: an idle consumer blocks on BLPOP for
+# up to DRAMATIQ_WAKE_TIMEOUT_MS instead of polling (config/waking_broker.py).
 DRAMATIQ_BROKER: dict[str, Any] = {
-    "BROKER": "dramatiq.brokers.redis.RedisBroker",
+    "BROKER": "config.waking_broker.WakingRedisBroker",
     "OPTIONS": {
         "url": env_redis_url("DRAMATIQ_BROKER_URL", CQRS["REDIS_URL"]),
         "namespace": f"{CQRS['NAMESPACE']}-dramatiq",
+        "wake_timeout_ms": env_int("DRAMATIQ_WAKE_TIMEOUT_MS", 1000),
     },
     "MIDDLEWARE": [
         "dramatiq.middleware.AgeLimit",
