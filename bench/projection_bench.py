@@ -255,7 +255,7 @@ def process_env() -> dict[str, str]:
         "LOG_LEVEL": "WARNING",
         # An idle Dramatiq consumer polls Redis with a backoff up to this many
         # ms (default 1000): it bounds how long a wake-up message waits.
-        "dramatiq_worker_timeout": os.environ.get("dramatiq_worker_timeout", "20"),
+        "dramatiq_worker_timeout": os.environ.get("dramatiq_worker_timeout", "1000"),
     }
 
 

@@ -65,7 +65,7 @@ def projectors() -> list[subprocess.Popen]:
         **os.environ,
         "PGDATABASE": connection.settings_dict["NAME"],
         "LOG_LEVEL": "WARNING",
-        "dramatiq_worker_timeout": "20",
+        "dramatiq_worker_timeout": "1000",
     }
     logs = harness.log_dir()
     python = sys.executable

@@ -147,7 +147,7 @@ opensearch_hosts() {
 # (CQRS_LEASE_SECONDS, ...) of the caller pass through; store locations never do.
 host_env() {  # host
   local host=$1 a=${HOST_IP[a]}
-  env | grep -E '^(CQRS_[A-Z_]+|LOG_LEVEL|DRAMATIQ_(PROCESSES|THREADS|WORKER_TIMEOUT_MS)|(READ|WRITE)_WORKERS)=' \
+  env | grep -E '^(CQRS_[A-Z_]+|LOG_LEVEL|DRAMATIQ_(PROCESSES|THREADS|WORKER_TIMEOUT_MS|WAKE_TIMEOUT_MS)|(READ|WRITE)_WORKERS)=' \
     | grep -vE '^CQRS_(HOME|NAMESPACE|PROGRAMS)=' || true
   cat <<EOF
 CQRS_HOME=$(host_home "$host")

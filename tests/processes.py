@@ -241,11 +241,12 @@ def _answers(url: str) -> bool:
 
 def start_worker(*, env: dict[str, str], log_dir: Path, threads: int = 2) -> Process:
     """Start a real Dramatiq worker process (the same command as the Procfile)."""
-    # A 20 ms consumer poll, as in the Procfile, so idle workers pick work up promptly.
+    # As in the Procfile: idle consumers block on wake tokens (config/waking_broker.py),
+    # so the worker threads' idle check can be as slow as Dramatiq's default.
     env = dict(
         env,
         DJANGO_SETTINGS_MODULE="config.settings.test",
-        dramatiq_worker_timeout="20",
+        dramatiq_worker_timeout="1000",
     )
     args = [
         sys.executable,
