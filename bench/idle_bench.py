@@ -249,7 +249,7 @@ def run_mode(mode: dict[str, str], *, product_id: int, args) -> dict[str, float]
 def report(results: dict[str, dict[str, float]], *, args) -> None:
     print(
         f"idle {args.idle:g} s, then {args.writes} stock writes at {args.rate:g}/s "
-        f"(commit -> visible in the Redis stock hash); load average before: "
+        f"(commit -> visible in the Redis stock hash); load average at the end: "
         f"{os.getloadavg()[0]:.2f}, cores: {os.cpu_count()}"
     )
     print(
