@@ -15,18 +15,14 @@ Run it against private services; redis-server must run on this machine.
 
 import argparse
 import os
-import signal
-import statistics
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 
-import psycopg
+import harness
 
-REPO = Path(__file__).resolve().parent.parent
 NAMESPACE = "ibench"
 TICKS = os.sysconf("SC_CLK_TCK")
 MODES = {
@@ -50,75 +46,21 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def dsn(database: str) -> str:
-    return (
-        f"host={os.environ.get('PGHOST', '127.0.0.1')} "
-        f"port={os.environ.get('PGPORT', '54329')} "
-        f"user={os.environ.get('PGUSER', 'cqrs')} "
-        f"password={os.environ.get('PGPASSWORD', 'cqrs')} "
-        f"dbname={database}"
-    )
-
-
-def setup_django(database: str) -> None:
-    sys.path.insert(0, str(REPO))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.write"
-    os.environ["PGDATABASE"] = database
-    os.environ["CQRS_NAMESPACE"] = NAMESPACE
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
-
-
-def clear_stores() -> None:
-    from config import connections
-
-    connections.opensearch().indices.delete(
-        index=f"{NAMESPACE}-*", ignore_unavailable=True
-    )
-    client = connections.redis_client()
-    for pattern in (f"{NAMESPACE}:*", f"{NAMESPACE}-*"):
-        keys = list(client.scan_iter(match=pattern, count=1000))
-        if keys:
-            client.delete(*keys)
-
-
-def start(args: list[str], *, env: dict[str, str], log: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        args,
-        cwd=REPO,
-        env=env,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def stop(process: subprocess.Popen) -> None:
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(timeout=60)
-
-
 def projectors(mode: dict[str, str]) -> tuple[subprocess.Popen, subprocess.Popen]:
     from django.db import connection
 
     env = {
-        **os.environ,
+        **harness.child_env(connection.settings_dict["NAME"], namespace=NAMESPACE),
         **mode,
-        "PGDATABASE": connection.settings_dict["NAME"],
-        "LOG_LEVEL": "WARNING",
     }
-    logs = REPO / ".local" / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
+    logs = harness.log_dir()
     python = sys.executable
-    listener = start(
+    listener = harness.start(
         [python, "manage.py", "outbox_listener", "--verbosity", "0"],
         env=env,
         log=logs / "idle-listener.log",
     )
-    worker = start(
+    worker = harness.start(
         [python, "manage.py", "rundramatiq", "--processes", "1", "--threads", "4"],
         env=env,
         log=logs / "idle-worker.log",
@@ -162,15 +104,6 @@ def idle_cpu(*, worker: int, redis: int, seconds: float) -> tuple[float, float]:
     )
 
 
-def poll(condition: Callable[[], bool], *, timeout: float) -> float:
-    started = time.perf_counter()
-    while not condition():
-        if time.perf_counter() - started > timeout:
-            raise TimeoutError(f"not visible within {timeout}s")
-        time.sleep(0.001)
-    return time.perf_counter() - started
-
-
 def on_hand(product_id: int) -> int:
     from readapi.queries.generations import ReadModelMissing
     from readapi.queries.stock import stock_level
@@ -199,7 +132,7 @@ def freshness(*, product_id: int, writes: int, rate: float) -> list[float]:
     expected = on_hand(product_id)
 
     def watch(target: int, committed: float) -> None:
-        poll(lambda: on_hand(product_id) >= target, timeout=60)
+        harness.poll(lambda: on_hand(product_id) >= target, timeout=60)
         samples.append(time.perf_counter() - committed)
 
     for _ in range(writes):
@@ -215,14 +148,6 @@ def freshness(*, product_id: int, writes: int, rate: float) -> list[float]:
     return samples
 
 
-def percentiles(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    return (
-        statistics.median(ordered) * 1000,
-        ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000,
-    )
-
-
 def run_mode(mode: dict[str, str], *, product_id: int, args) -> dict[str, float]:
     from config import connections
 
@@ -232,18 +157,23 @@ def run_mode(mode: dict[str, str], *, product_id: int, args) -> dict[str, float]
         # Caught up and warm: one write seen, then a settle before measuring.
         target = on_hand(product_id) + 1
         adjust(product_id)
-        poll(lambda: on_hand(product_id) >= target, timeout=120)
+        harness.poll(lambda: on_hand(product_id) >= target, timeout=120)
         time.sleep(3)
         worker_cpu, redis_cpu = idle_cpu(
             worker=worker.pid, redis=redis_pid, seconds=args.idle
         )
-        p50, p99 = percentiles(
+        p50, p99 = harness.p50_p99(
             freshness(product_id=product_id, writes=args.writes, rate=args.rate)
         )
     finally:
-        stop(worker)
-        stop(listener)
-    return {"worker": worker_cpu, "redis": redis_cpu, "p50": p50, "p99": p99}
+        harness.stop(worker)
+        harness.stop(listener)
+    return {
+        "worker": worker_cpu,
+        "redis": redis_cpu,
+        "p50": p50 * 1000,
+        "p99": p99 * 1000,
+    }
 
 
 def report(results: dict[str, dict[str, float]], *, args) -> None:
@@ -276,11 +206,10 @@ def main() -> None:
     args = parse_args()
     load = os.getloadavg()[0]
     database = f"{NAMESPACE}_{os.getpid()}"
-    with psycopg.connect(dsn("postgres"), autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{database}"')
+    harness.run_sql(f'CREATE DATABASE "{database}"', database="postgres")
     try:
-        setup_django(database)
-        clear_stores()
+        harness.setup_django(database, namespace=NAMESPACE)
+        harness.clear_stores(NAMESPACE, dramatiq=True)
         from commands.handlers.category import category_create
         from commands.handlers.product import product_create
 
@@ -298,9 +227,10 @@ def main() -> None:
         from django.db import connections as db
 
         db.close_all()
-        clear_stores()
-        with psycopg.connect(dsn("postgres"), autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        harness.clear_stores(NAMESPACE, dramatiq=True)
+        harness.run_sql(
+            f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)', database="postgres"
+        )
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ import dramatiq
 import pytest
 from dramatiq.common import dq_name
 
-from projections.heartbeat import heartbeat, heartbeat_key
+from projections.running.heartbeat import heartbeat, heartbeat_key
 from tests.processes import poll_until, start_worker
 
 QUEUE = "diagnostics"
