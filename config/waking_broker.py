@@ -33,6 +33,8 @@ DEFAULT_WAKE_TIMEOUT_MS = 1000
 DEFAULT_WAKE_BACKLOG = 64
 #: Poll of a consumer that cannot take more messages (prefetch full), in ms.
 DEFAULT_FULL_POLL_MS = 20
+#: Seconds a broker connection waits for an answer beyond the wake timeout.
+SOCKET_TIMEOUT_MARGIN = 10
 #: The process-private wake list lives this long after a shutdown, in s.
 SHUTDOWN_TOKEN_TTL = 60
 
@@ -50,6 +52,7 @@ class WakingRedisBroker(RedisBroker):
     ) -> None:
         super().__init__(**options)
         self.wake_timeout_ms = wake_timeout_ms
+        _default_socket_timeout(broker=self)
         self.wake_backlog = wake_backlog
         self.full_poll_ms = full_poll_ms
         self.stopping = False
@@ -124,6 +127,14 @@ def push_token(*, pipe: Any, key: str, keep: int, count: int = 1) -> None:
         return
     pipe.rpush(key, *[b"1"] * count)
     pipe.ltrim(key, -keep, -1)
+
+
+def _default_socket_timeout(*, broker: WakingRedisBroker) -> None:
+    """Outlast BLPOP: redis-py's own default socket timeout (5 s) would not."""
+    kwargs = broker.client.connection_pool.connection_kwargs
+    kwargs.setdefault(
+        "socket_timeout", broker.wake_timeout_ms / 1000 + SOCKET_TIMEOUT_MARGIN
+    )
 
 
 def check_wake_timeout(*, broker: WakingRedisBroker) -> None:

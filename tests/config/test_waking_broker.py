@@ -8,6 +8,7 @@ import dramatiq
 import pytest
 from dramatiq.common import dq_name
 
+from config.waking_broker import WakingRedisBroker
 from projections.running.heartbeat import heartbeat, heartbeat_key
 from tests.processes import poll_until, start_worker
 
@@ -103,3 +104,17 @@ def test_waking_broker_fetches_an_unannounced_message_within_the_timeout(
 
     assert broker.client.llen(broker.wake_key(QUEUE)) == 0
     assert _seconds_until_processed(broker, token=token, timeout=10) < 5.0 + 1.0
+
+
+def test_waking_broker_connection_outlasts_a_long_wake(settings):
+    # redis-py's default socket timeout is 5 s: a 6 s BLPOP must still end quietly.
+    long_wait = WakingRedisBroker(
+        url=settings.DRAMATIQ_BROKER["OPTIONS"]["url"], wake_timeout_ms=6_000
+    )
+
+    assert long_wait.client.blpop([long_wait.wake_key("nothing")], timeout=6) is None
+
+
+def test_waking_broker_refuses_a_socket_timeout_shorter_than_the_wake(broker):
+    with pytest.raises(ValueError, match="socket_timeout"):
+        WakingRedisBroker(socket_timeout=2, wake_timeout_ms=5_000)
