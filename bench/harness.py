@@ -81,6 +81,16 @@ def clear_stores(namespace: str, *, dramatiq: bool = False) -> None:
             client.delete(*keys)
 
 
+def tear_down(database: str, *, namespace: str) -> None:
+    """Close Django's connections, clear the stores (and broker queues) of
+    `namespace`, and drop the throwaway `database`."""
+    from django.db import connections
+
+    connections.close_all()
+    clear_stores(namespace, dramatiq=True)
+    run_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)', database="postgres")
+
+
 def log_dir() -> Path:
     """The folder the benchmarks' processes log into (created if missing)."""
     logs = REPO / ".local" / "logs"

@@ -224,13 +224,7 @@ def main() -> None:
         print(f"load average at start: {load:.2f}")
         report(results, args=args)
     finally:
-        from django.db import connections as db
-
-        db.close_all()
-        harness.clear_stores(NAMESPACE, dramatiq=True)
-        harness.run_sql(
-            f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)', database="postgres"
-        )
+        harness.tear_down(database, namespace=NAMESPACE)
 
 
 if __name__ == "__main__":

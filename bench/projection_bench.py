@@ -385,13 +385,7 @@ def main() -> None:
             products = list(Product.objects.values_list("id", flat=True)[:50])
             freshness_bench(products=products, rate=args.rate, seconds=args.seconds)
     finally:
-        from django.db import connections
-
-        harness.clear_stores(NAMESPACE, dramatiq=True)
-        connections.close_all()
-        harness.run_sql(
-            f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)', database="postgres"
-        )
+        harness.tear_down(database, namespace=NAMESPACE)
 
 
 if __name__ == "__main__":

@@ -275,13 +275,7 @@ def main() -> None:
             reads=args.reads,
         )
     finally:
-        from django.db import connections
-
-        connections.close_all()
-        harness.clear_stores(NAMESPACE, dramatiq=True)
-        harness.run_sql(
-            f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)', database="postgres"
-        )
+        harness.tear_down(database, namespace=NAMESPACE)
 
 
 if __name__ == "__main__":
