@@ -14,6 +14,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -126,6 +127,37 @@ def poll(
             raise TimeoutError(f"not visible within {timeout}s")
         time.sleep(interval)
     return time.perf_counter() - started
+
+
+def watched_writes(
+    write: Callable[[], tuple[Callable[[], bool], float]],
+    *,
+    rate: float,
+    more: Callable[[int], bool],
+    timeout: float = 60.0,
+    interval: float = 0.001,
+) -> list[float]:
+    """Call `write()` `rate` times a second while `more(writes so far)`. Each
+    write returns (is it visible?, its commit time); a thread polls the first
+    and records the seconds from commit to visible. Returns those seconds."""
+    samples: list[float] = []
+    watchers: list[threading.Thread] = []
+
+    def watch(visible: Callable[[], bool], committed: float) -> None:
+        poll(visible, timeout=timeout, interval=interval)
+        samples.append(time.perf_counter() - committed)
+
+    n = 0
+    while more(n):
+        began = time.perf_counter()
+        watcher = threading.Thread(target=watch, args=write())
+        watcher.start()
+        watchers.append(watcher)
+        n += 1
+        time.sleep(max(0.0, 1.0 / rate - (time.perf_counter() - began)))
+    for watcher in watchers:
+        watcher.join()
+    return samples
 
 
 def p50_p99(samples: list[float]) -> tuple[float, float]:

@@ -17,8 +17,8 @@ import argparse
 import os
 import subprocess
 import sys
-import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import harness
@@ -127,25 +127,16 @@ def adjust(product_id: int) -> float:
 
 
 def freshness(*, product_id: int, writes: int, rate: float) -> list[float]:
-    samples: list[float] = []
-    watchers = []
+    """Commit → visible seconds of `writes` stock adjustments at `rate`."""
     expected = on_hand(product_id)
 
-    def watch(target: int, committed: float) -> None:
-        harness.poll(lambda: on_hand(product_id) >= target, timeout=60)
-        samples.append(time.perf_counter() - committed)
-
-    for _ in range(writes):
-        began = time.perf_counter()
+    def write() -> tuple[Callable[[], bool], float]:
+        nonlocal expected
         expected += 1
-        committed = adjust(product_id)
-        watcher = threading.Thread(target=watch, args=(expected, committed))
-        watcher.start()
-        watchers.append(watcher)
-        time.sleep(max(0.0, 1.0 / rate - (time.perf_counter() - began)))
-    for watcher in watchers:
-        watcher.join()
-    return samples
+        target = expected
+        return (lambda: on_hand(product_id) >= target), adjust(product_id)
+
+    return harness.watched_writes(write, rate=rate, more=lambda n: n < writes)
 
 
 def run_mode(mode: dict[str, str], *, product_id: int, args) -> dict[str, float]:

@@ -26,8 +26,8 @@ import os
 import statistics
 import subprocess
 import sys
-import threading
 import time
+from collections.abc import Callable
 
 import harness
 import psycopg
@@ -109,28 +109,21 @@ def rename(customer_id: int, n: int) -> tuple[int, float]:
 def steady_writes(
     *, customers: list[int], rate: float, seconds: float, timeout: float
 ) -> list[float]:
-    """Writes at `rate` for `seconds`; each watched by a thread until visible."""
-    samples: list[float] = []
-    watchers = []
-
-    def watch(txid: int, committed: float) -> None:
-        harness.poll(
-            lambda: seen_by_every_projection(txid), timeout=timeout, interval=POLL
-        )
-        samples.append(time.perf_counter() - committed)
-
+    """Writes at `rate` for `seconds`; commit → visible in every projection."""
     deadline = time.perf_counter() + seconds
-    while time.perf_counter() < deadline:
-        began = time.perf_counter()
+
+    def write() -> tuple[Callable[[], bool], float]:
         n = next(WRITES)
         txid, committed = rename(customers[n % len(customers)], n)
-        watcher = threading.Thread(target=watch, args=(txid, committed))
-        watcher.start()
-        watchers.append(watcher)
-        time.sleep(max(0.0, 1.0 / rate - (time.perf_counter() - began)))
-    for watcher in watchers:
-        watcher.join()
-    return samples
+        return (lambda: seen_by_every_projection(txid)), committed
+
+    return harness.watched_writes(
+        write,
+        rate=rate,
+        more=lambda _: time.perf_counter() < deadline,
+        timeout=timeout,
+        interval=POLL,
+    )
 
 
 def freshness_bench(*, database: str, rate: float, hold: float) -> None:

@@ -23,9 +23,10 @@ def _contracts() -> list:
     ]
 
 
+_CONTRACTS = _contracts()
 # A Redis read model declares its KEYS; an OpenSearch one its MAPPINGS.
-REDIS = tuple(c.PROJECTION for c in _contracts() if hasattr(c, "KEYS"))
-OPENSEARCH = tuple(c.PROJECTION for c in _contracts() if hasattr(c, "MAPPINGS"))
+REDIS = tuple(c.PROJECTION for c in _CONTRACTS if hasattr(c, "KEYS"))
+OPENSEARCH = tuple(c.PROJECTION for c in _CONTRACTS if hasattr(c, "MAPPINGS"))
 
 
 def missing_read_models() -> list[str]:
