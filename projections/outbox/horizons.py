@@ -9,6 +9,13 @@ every live or building generation and names the segments that do need a run,
 so a commit wakes one segment per projection instead of all of them, and
 read-your-writes watermarks still move at once.
 
+Both halves of "has an event in the pair" are index lookups: the ended
+transactions one `txid = x` probe each (a LATERAL ... LIMIT 1, which the planner
+cannot turn into a join), the newer ones a range of the txid index. Written as
+`txid = ANY(ARRAY(...))`, the first half was planned as a sequential scan of the
+whole outbox per segment: 24 scans per commit, 64 ms at 20,000 rows, growing
+with the table (bench/RESULTS.md "Freshness and the listener's scan").
+
 The move is a compare-and-set: only a checkpoint nobody holds a live lease on,
 that is between pairs and still holds the snapshot the scan saw. Taking over an
 expired lease bumps the fence, so the runner that let it expire cannot move the
@@ -34,12 +41,14 @@ state AS (
            c.checkpoint_snapshot, snap.s2,
            c.target_snapshot <> ''
            OR EXISTS (
-               SELECT 1 FROM {OUTBOX} o
-               WHERE o.txid = ANY(ARRAY(
-                       SELECT x
-                       FROM pg_snapshot_xip(c.checkpoint_snapshot::pg_snapshot) AS x
-                       WHERE pg_visible_in_snapshot(x, snap.s2)))
-                 AND o.shard %% g.segments = c.segment
+               SELECT 1
+               FROM pg_snapshot_xip(c.checkpoint_snapshot::pg_snapshot) AS x
+               CROSS JOIN LATERAL (
+                   SELECT 1 FROM {OUTBOX} o
+                   WHERE o.txid = x AND o.shard %% g.segments = c.segment
+                   LIMIT 1
+               ) AS hit
+               WHERE pg_visible_in_snapshot(x, snap.s2)
            )
            OR EXISTS (
                SELECT 1 FROM {OUTBOX} o
