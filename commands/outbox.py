@@ -188,7 +188,15 @@ def read_batch(
     }
     after_sql = shards_sql = ""
     if position.after is not None:
-        after_sql = "AND (o.txid, o.position) > (%(after_txid)s::xid8, %(after_pos)s)"
+        # The scalar bound is implied by the row comparison, but only it lets
+        # the btree skip the pair's earlier transactions: without it each page
+        # of the `ended` half walked the index from the first ended txid up to
+        # `after`, so a large pair cost a quadratic amount of index reading
+        # (bench/RESULTS.md "Outbox reader at scale").
+        after_sql = (
+            "AND o.txid >= %(after_txid)s::xid8"
+            " AND (o.txid, o.position) > (%(after_txid)s::xid8, %(after_pos)s)"
+        )
         params["after_txid"] = str(int(position.after[0]))
         params["after_pos"] = int(position.after[1])
     if shards is not None:
