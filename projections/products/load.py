@@ -48,9 +48,15 @@ def keys_for(event: Event) -> Iterable[str]:
 
     A category change re-projects every live product in the category's
     subtree: their path slugs and names are denormalised into the document.
+    A created category changes none: no product could name it before its
+    transaction committed, and every product placed under it since has an
+    event of its own, later in the outbox. (Keying the products under it
+    *now* made a backlog replay write every product of a new category twice.)
     """
     if event.aggregate_type in (events.PRODUCT, events.STOCK):
         return [str(event.aggregate_id)]
+    if event.event_type == events.CATEGORY_CREATED:
+        return []
     if event.aggregate_type == events.CATEGORY:
         return [str(pk) for pk in products_under(int(event.aggregate_id))]
     return []

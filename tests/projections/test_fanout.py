@@ -6,6 +6,8 @@ from commands.handlers.category import category_create, category_move, category_
 from commands.handlers.customer import customer_register, customer_update
 from commands.handlers.order import order_place
 from commands.handlers.product import product_create
+from commands.outbox import ReadPosition, read_batch
+from projections import registry
 from tests.projections.draining import drain, search_documents
 
 pytestmark = pytest.mark.usefixtures("engine_db")
@@ -39,6 +41,23 @@ def test_products_category_rename_reprojects_every_product_in_subtree():
     assert {documents[str(pk)][1]["category_path"][0] for pk in products} == {"camping"}
     assert {documents[str(pk)][1]["category_names"][0] for pk in products} == {
         "Camping"
+    }
+
+
+def test_products_category_created_keys_no_product_when_replayed_after_them():
+    """A backlog replayed late: the products now under the new category are
+    written through their own events, not once more through its creation."""
+    root, leaf, products = _catalogue()
+    replayed = read_batch(position=ReadPosition(), limit=1000).events
+    created = [e for e in replayed if e.event_type == "CategoryCreated"]
+    spec = registry.get("products")
+
+    assert {e.aggregate_id for e in created} == {str(root), str(leaf)}
+    assert [list(spec.keys_for(e)) for e in created] == [[], []]
+    drain(names=["products"])
+    documents = search_documents("products")
+    assert {tuple(documents[str(pk)][1]["category_path"]) for pk in products} == {
+        ("outdoor", "tents")
     }
 
 
