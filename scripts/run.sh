@@ -28,6 +28,7 @@ export READ_WORKERS="${READ_WORKERS:-2}"
 export DRAMATIQ_PROCESSES="${DRAMATIQ_PROCESSES:-1}"
 export DRAMATIQ_THREADS="${DRAMATIQ_THREADS:-4}"
 export DRAMATIQ_WORKER_TIMEOUT_MS="${DRAMATIQ_WORKER_TIMEOUT_MS:-1000}"
+export CQRS_PROJECTOR_NICE="${CQRS_PROJECTOR_NICE:-10}"
 export CQRS_WRITE_SETTINGS="${CQRS_WRITE_SETTINGS:-config.settings.write}"
 # The programs this host runs (scripts/cluster.sh gives each host its share).
 CQRS_PROGRAMS="${CQRS_PROGRAMS:-write read worker listener metrics}"
