@@ -29,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 import harness
 
 GOAL = 0.7
-NAMESPACE = "pbench"
+NAMESPACE = f"pbench{os.getpid()}"  # one run's own indices, keys and queues
 
 
 def parse_args() -> argparse.Namespace:
@@ -136,12 +136,19 @@ def catch_up(projection: str) -> float:
 def reset(projection: str) -> None:
     """Forget the projection's progress and documents, for another round."""
     from config import connections
-    from projections import naming
+    from projections import naming, registry
+    from projections.lifecycle import generations
     from projections.models import SegmentCheckpoint
 
     connections.opensearch().indices.delete(
         index=f"{naming.alias(projection)}-*", ignore_unavailable=True
     )
+    # Empty again at once: a live generation whose index is missing is lost
+    # (projections.lifecycle.losses), and the worker would rebuild, not catch up.
+    live = generations.live_generation(projection)
+    generations.store_for(
+        spec=registry.get(projection), generation=live.generation
+    ).ensure(live=True)
     SegmentCheckpoint.objects.filter(projection=projection).update(
         checkpoint_snapshot="1:1:",
         target_snapshot="",
