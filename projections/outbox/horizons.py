@@ -13,7 +13,7 @@ Both halves of "has an event in the pair" are index lookups: the ended
 transactions one `txid = x` probe each (a LATERAL ... LIMIT 1, which the planner
 cannot turn into a join), the newer ones a range of the txid index. Written as
 `txid = ANY(ARRAY(...))`, the first half was planned as a sequential scan of the
-whole outbox per segment: 24 scans per commit, 64 ms at 20,000 rows, growing
+whole outbox per segment: 24 scans per commit, 64-121 ms at 20,000 rows, growing
 with the table (bench/RESULTS.md "Freshness and the listener's scan").
 
 The move is a compare-and-set: only a checkpoint nobody holds a live lease on,
